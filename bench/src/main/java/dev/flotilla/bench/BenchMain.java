@@ -1,0 +1,94 @@
+package dev.flotilla.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.flotilla.store.KvStore;
+import dev.flotilla.store.embedded.EmbeddedKvStore;
+import dev.flotilla.store.etcd.EtcdConfig;
+import dev.flotilla.store.etcd.EtcdKvStore;
+import dev.flotilla.testkit.EtcdServer;
+
+/**
+ * Entry point of {@code bench/run}: runs the named benchmarks and prints their figures as
+ * Markdown (and writes them to {@code --out FILE} when given).
+ *
+ * <pre>bench/run store [--ops N] [--runs N] [--concurrency N] [--smoke] [--out FILE]</pre>
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // gRPC logs through java.util.logging; the figures are the only output wanted.
+        java.util.logging.LogManager.getLogManager().reset();
+        List<String> names = new ArrayList<>();
+        int ops = 5_000;
+        int runs = 5;
+        int concurrency = 8;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--ops" -> ops = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--smoke" -> {
+                    ops = 200;
+                    runs = 1;
+                    concurrency = 4;
+                }
+                case "-h", "--help" -> {
+                    System.out.println("usage: bench/run [store] [--ops N] [--runs N] [--concurrency N] [--smoke] [--out FILE]");
+                    return;
+                }
+                default -> {
+                    if (args[i].startsWith("-")) {
+                        System.err.println("bench: unknown option " + args[i] + " (see bench/run --help)");
+                        System.exit(2);
+                    }
+                    names.add(args[i]);
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            names.add("store");
+        }
+        StringBuilder report = new StringBuilder();
+        for (String name : names) {
+            switch (name) {
+                case "store" -> report.append(store(ops, runs, concurrency));
+                default -> {
+                    System.err.println("bench: unknown benchmark '" + name + "'; known: store");
+                    System.exit(2);
+                }
+            }
+        }
+        System.out.print(report);
+        if (out != null) {
+            Files.writeString(out, report);
+        }
+    }
+
+    /** Measures every store backend in one run, so their figures are comparable. */
+    static String store(int ops, int runs, int concurrency) throws Exception {
+        StoreBenchmark bench = new StoreBenchmark(ops, runs, concurrency);
+        List<StoreBenchmark.Result> results = new ArrayList<>();
+        try (KvStore store = EmbeddedKvStore.inMemory()) {
+            results.add(bench.measure("embedded, in memory", store));
+        }
+        Path dir = Files.createTempDirectory("flotilla-bench-store");
+        try (KvStore store = EmbeddedKvStore.open(dir)) {
+            results.add(bench.measure("embedded, durable (MVStore)", store));
+        }
+        try (EtcdServer etcd = EtcdServer.startNew(); KvStore store = EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint()))) {
+            results.add(bench.measure("etcd 3.4, 1 member on loopback", store));
+        }
+        return String.format(Locale.ROOT, "## Store: put, CAS and watch delivery%n%n")
+                + StoreBenchmark.markdown(results, ops, runs, concurrency) + "\n";
+    }
+}
