@@ -2,13 +2,18 @@ package dev.flotilla.cli;
 
 import java.io.PrintWriter;
 
-import dev.flotilla.store.StoreException;
-import dev.flotilla.store.TransientStoreException;
+import dev.flotilla.api.ApiException;
+import dev.flotilla.api.EndpointUnreachableException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
-/** Turns every failure into one line on stderr, naming the command, and an exit code. */
+/**
+ * Turns every failure into one line on stderr, naming the command, and an exit code.
+ *
+ * <p>The store's failures arrive as {@link CliException}s ({@link KvOperations} converts them), so that
+ * reporting a fleet command's failure never loads the store's classes.
+ */
 final class ErrorReporting {
 
     private ErrorReporting() {
@@ -18,6 +23,7 @@ final class ErrorReporting {
         CommandLine cmd = e.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
         cmd.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+        cmd.getErr().flush();
         return ExitCodes.USAGE;
     }
 
@@ -26,23 +32,18 @@ final class ErrorReporting {
         String name = cmd.getCommandSpec().qualifiedName();
         int code;
         String message;
-        switch (e) {
-            case CliException cli -> {
-                code = cli.exitCode();
-                message = cli.getMessage();
-            }
-            case TransientStoreException t -> {
-                code = ExitCodes.USAGE;
-                message = t.getMessage();
-            }
-            case StoreException s -> {
-                code = ExitCodes.USAGE;
-                message = s.getMessage();
-            }
-            default -> {
-                code = ExitCodes.INTERNAL;
-                message = "internal error: " + e + " (set FLOTILLA_DEBUG=1 for the stack trace)";
-            }
+        if (e instanceof CliException cli) {
+            code = cli.exitCode();
+            message = cli.getMessage();
+        } else if (e instanceof EndpointUnreachableException unreachable) {
+            code = ExitCodes.USAGE;
+            message = unreachable.getMessage();
+        } else if (e instanceof ApiException api) {
+            code = api.status() == 400 ? ExitCodes.USAGE : ExitCodes.FAILED;
+            message = api.getMessage();
+        } else {
+            code = ExitCodes.INTERNAL;
+            message = "internal error: " + e + " (set FLOTILLA_DEBUG=1 for the stack trace)";
         }
         err.println(name + ": " + message);
         if (System.getenv("FLOTILLA_DEBUG") != null) {

@@ -4,18 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
-import dev.flotilla.store.KvStore;
-import dev.flotilla.store.StoreException;
-import dev.flotilla.store.etcd.EtcdConfig;
-import dev.flotilla.store.etcd.EtcdKvStore;
 import picocli.CommandLine.Option;
 
 /**
  * The options every command that talks to etcd directly shares. Secrets never come from the
  * command line (where {@code ps} shows them): the password is read from the environment or a file.
+ * Holds no store type (see {@link KvCommand}); {@link KvOperations} connects.
  */
 final class EtcdOptions {
 
@@ -47,39 +43,27 @@ final class EtcdOptions {
             description = "Give up on etcd after this many seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    /** The configuration these options describe, with defaults and environment filled in. */
-    EtcdConfig config() {
-        List<String> urls = endpoints;
-        if (urls == null || urls.isEmpty()) {
-            String env = System.getenv("FLOTILLA_ETCD");
-            urls = List.of((env == null || env.isBlank() ? DEFAULT_ENDPOINT : env).split(","));
+    /** The etcd endpoints: the flag, else {@code $FLOTILLA_ETCD}, else {@value #DEFAULT_ENDPOINT}. */
+    List<String> urls() {
+        if (endpoints != null && !endpoints.isEmpty()) {
+            return endpoints;
         }
-        if (timeoutSeconds < 1) {
-            throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second; got " + timeoutSeconds);
-        }
-        try {
-            Duration timeout = Duration.ofSeconds(timeoutSeconds);
-            EtcdConfig config = EtcdConfig.of(urls).withTimeouts(timeout, timeout, timeout.multipliedBy(2));
-            if (caFile != null || certFile != null || keyFile != null) {
-                config = config.withTls(readable(caFile, "--etcd-ca-file"), readable(certFile, "--etcd-cert-file"),
-                        readable(keyFile, "--etcd-key-file"));
-            }
-            String name = user != null ? user : System.getenv("FLOTILLA_ETCD_USER");
-            if (name != null && !name.isBlank()) {
-                config = config.withCredentials(name, password(name));
-            }
-            return config;
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
-        }
+        String env = System.getenv("FLOTILLA_ETCD");
+        return List.of((env == null || env.isBlank() ? DEFAULT_ENDPOINT : env).split(","));
     }
 
-    /** Connects to etcd; the caller closes the store. */
-    KvStore open() throws StoreException {
-        return EtcdKvStore.connect(config());
+    /** The user to authenticate as (the flag, else {@code $FLOTILLA_ETCD_USER}); null for none. */
+    String userName() {
+        String name = user != null ? user : System.getenv("FLOTILLA_ETCD_USER");
+        return name == null || name.isBlank() ? null : name;
     }
 
-    private String password(String name) {
+    /** Whether TLS files were given. */
+    boolean tls() {
+        return caFile != null || certFile != null || keyFile != null;
+    }
+
+    String password(String name) {
         if (passwordFile != null) {
             try {
                 return Files.readString(readable(passwordFile, "--etcd-password-file"), StandardCharsets.UTF_8).strip();
@@ -95,7 +79,7 @@ final class EtcdOptions {
         return env;
     }
 
-    private static Path readable(Path file, String option) {
+    static Path readable(Path file, String option) {
         if (file != null && !Files.isReadable(file)) {
             throw new CliException(ExitCodes.USAGE, option + " " + file + " does not exist or is not readable");
         }

@@ -1,15 +1,8 @@
 package dev.flotilla.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.flotilla.store.KeyValue;
-import dev.flotilla.store.KvStore;
-import dev.flotilla.store.Lease;
-import dev.flotilla.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +13,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flotilla kv}: read and write the cluster store by hand, for operators. Talks to etcd
  * directly, so it works when no agent is running.
+ *
+ * <p>These classes name no store type in any field or method signature: picocli reflects on every
+ * command when the CLI starts, and that must not load the store (or jetcd) for the fleet commands. The
+ * store work is in {@link KvOperations}, loaded only when a {@code kv} command runs.
  */
 @Command(name = "kv",
         mixinStandardHelpOptions = true,
@@ -57,22 +54,8 @@ final class KvCommand implements Runnable {
         String key;
 
         @Override
-        public Integer call() throws StoreException {
-            PrintWriter out = spec.commandLine().getOut();
-            try (KvStore store = etcd.open()) {
-                if (prefix) {
-                    for (KeyValue kv : store.range(key).kvs()) {
-                        out.println(kv.key() + "\t" + kv.valueAsString());
-                    }
-                    return ExitCodes.OK;
-                }
-                Optional<KeyValue> kv = store.get(key);
-                if (kv.isEmpty()) {
-                    throw new CliException(ExitCodes.NOT_FOUND, "key " + key + " not found");
-                }
-                out.println(kv.get().valueAsString());
-                return ExitCodes.OK;
-            }
+        public Integer call() {
+            return KvOperations.get(etcd, key, prefix, spec.commandLine().getOut());
         }
     }
 
@@ -93,17 +76,9 @@ final class KvCommand implements Runnable {
         String value;
 
         @Override
-        public Integer call() throws StoreException {
+        public Integer call() {
             Optional<Duration> leaseTtl = parseTtl(ttl);
-            try (KvStore store = etcd.open()) {
-                long lease = Lease.NONE;
-                if (leaseTtl.isPresent()) {
-                    lease = store.grantLease(leaseTtl.get()).id();
-                }
-                store.put(key, value.getBytes(UTF_8), lease);
-                spec.commandLine().getOut().println("OK");
-                return ExitCodes.OK;
-            }
+            return KvOperations.put(etcd, key, value, leaseTtl, spec.commandLine().getOut());
         }
 
         static Optional<Duration> parseTtl(String ttl) {
@@ -139,18 +114,11 @@ final class KvCommand implements Runnable {
         String key;
 
         @Override
-        public Integer call() throws StoreException {
+        public Integer call() {
             if (prefix && key.isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, "refusing to delete every key: give a non-empty prefix");
             }
-            try (KvStore store = etcd.open()) {
-                long deleted = prefix ? store.deletePrefix(key) : (store.delete(key) ? 1 : 0);
-                if (!prefix && deleted == 0) {
-                    throw new CliException(ExitCodes.NOT_FOUND, "key " + key + " not found");
-                }
-                spec.commandLine().getOut().println("Deleted " + deleted + (deleted == 1 ? " key" : " keys"));
-                return ExitCodes.OK;
-            }
+            return KvOperations.rm(etcd, key, prefix, spec.commandLine().getOut());
         }
     }
 
@@ -168,14 +136,8 @@ final class KvCommand implements Runnable {
         String keyPrefix;
 
         @Override
-        public Integer call() throws StoreException {
-            PrintWriter out = spec.commandLine().getOut();
-            try (KvStore store = etcd.open()) {
-                for (KeyValue kv : store.range(keyPrefix).kvs()) {
-                    out.println(kv.key());
-                }
-                return ExitCodes.OK;
-            }
+        public Integer call() {
+            return KvOperations.ls(etcd, keyPrefix, spec.commandLine().getOut());
         }
     }
 }

@@ -11,14 +11,90 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the packaged {@code flotilla.jar} as a separate process, the way a user's shell does
- * through bin/flotilla, and captures what it prints.
+ * through bin/flotilla, and captures what it prints. The environment is the test's, minus the
+ * variables that would point the CLI elsewhere ({@code FLOTILLA_ETCD}, {@code FLOTILLA_ENDPOINT},
+ * {@code FLEETCTL_ENDPOINT}, {@code FLOTILLA_DEBUG}), plus what a test gives.
  */
 final class CliProcess {
 
-    record Result(int exitCode, String out, String err) {
+    record Result(int exitCode, String out, String err, byte[] outBytes) {
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /**
+     * How to run it: extra environment, working directory (null: the test's) and JVM options.
+     */
+    record Options(Map<String, String> env, Path dir, List<String> jvm) {
+        static Options defaults() {
+            return new Options(Map.of(), null, List.of());
+        }
+
+        Options env(Map<String, String> more) {
+            return new Options(more, dir, jvm);
+        }
+
+        Options in(Path directory) {
+            return new Options(env, directory, jvm);
+        }
+
+        Options jvm(String... flags) {
+            return new Options(env, dir, List.of(flags));
+        }
+    }
+
+    /** A CLI process still running; {@link #await()} collects its result. */
+    static final class Running {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final String args;
+
+        private Running(Process process, Path out, Path err, String args) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+            this.args = args;
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** What the process has written to stderr so far. */
+        String errSoFar() {
+            try {
+                return Files.readString(err, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new AssertionError("cannot read the CLI's stderr: " + e, e);
+            }
+        }
+
+        /** Waits (at most 90 s) for the process to end and returns what it printed. */
+        Result await() {
+            try {
+                if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("flotilla " + args + " did not finish in 90 s");
+                }
+                byte[] bytes = Files.readAllBytes(out);
+                return new Result(process.exitValue(), new String(bytes, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8), bytes);
+            } catch (IOException e) {
+                throw new AssertionError("cannot read the CLI's output: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            } finally {
+                try {
+                    Files.deleteIfExists(out);
+                    Files.deleteIfExists(err);
+                } catch (IOException e) {
+                    // Temporary files: the OS cleans up.
+                }
+            }
         }
     }
 
@@ -26,43 +102,42 @@ final class CliProcess {
     }
 
     static Result run(String... args) {
-        return run(Map.of(), args);
+        return run(Options.defaults(), args);
     }
 
     static Result run(Map<String, String> env, String... args) {
-        Path jar = Path.of(System.getProperty("flotilla.jar", "target/flotilla.jar"));
+        return run(Options.defaults().env(env), args);
+    }
+
+    static Result run(Options options, String... args) {
+        return start(options, args).await();
+    }
+
+    /** Starts the CLI and returns at once. */
+    static Running start(Options options, String... args) {
+        Path jar = Path.of(System.getProperty("flotilla.jar", "target/flotilla.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no " + jar + ": the CLI tests run after 'package' (use ./mvnw verify)");
         }
         List<String> command = new ArrayList<>(List.of(System.getProperty("flotilla.java", "java"),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:+UseSerialGC", "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC"));
+        command.addAll(options.jvm());
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("flotilla-cli", ".out");
             Path err = Files.createTempFile("flotilla-cli", ".err");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                        .redirectError(err.toFile());
-                builder.environment().remove("FLOTILLA_ETCD");
-                builder.environment().remove("FLOTILLA_DEBUG");
-                builder.environment().putAll(env);
-                Process process = builder.start();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("flotilla " + String.join(" ", args) + " did not finish in 60 s");
-                }
-                return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (options.dir() != null) {
+                builder.directory(options.dir().toFile());
             }
+            for (String name : List.of("FLOTILLA_ETCD", "FLOTILLA_DEBUG", "FLOTILLA_ENDPOINT", "FLEETCTL_ENDPOINT")) {
+                builder.environment().remove(name);
+            }
+            builder.environment().putAll(options.env());
+            return new Running(builder.start(), out, err, String.join(" ", args));
         } catch (IOException e) {
             throw new AssertionError("cannot run the CLI: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

@@ -1,0 +1,328 @@
+package dev.flotilla.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A client of fleet's v1 API ({@code /fleet/v1/...}), which every Flotilla agent serves and fleet served,
+ * plus Flotilla's extensions ({@code /v1/...}). List methods follow page tokens and return everything.
+ *
+ * <p>Failures: an {@link ApiException} with the server's status and one-line message, or an
+ * {@link EndpointUnreachableException} when nothing usable answered (refused, timed out, not the API).
+ * Connecting and each read wait at most the timeout given at construction.
+ *
+ * <p>Built on {@link HttpURLConnection} and Jackson's streaming parser, which load a fraction of the
+ * classes {@code java.net.http} and data binding do: a CLI command answers faster. Thread-safe (each
+ * request has its own connection; idle ones are reused by the JDK); {@link #close()} is for symmetry.
+ */
+public final class FleetClient implements AutoCloseable {
+
+    /** A server that keeps handing out new tokens is broken; stop well before memory runs out. */
+    private static final int MAX_PAGES = 100_000;
+
+    private final URI endpoint;
+    private final String root;
+    private final int timeoutMillis;
+
+    /** A response: its status and body (the error body for statuses of 400 and more). */
+    private record Response(String method, String path, int status, byte[] body) {
+    }
+
+    /**
+     * A client of the API at {@code endpoint}.
+     *
+     * @param endpoint the API's root URL, e.g. {@code http://127.0.0.1:7070}; {@code /fleet/v1/} is added
+     * @param timeout the longest connecting, or waiting for data, may take
+     * @throws IllegalArgumentException when the endpoint is not an http(s) URL with a host, or the timeout
+     *     is not positive
+     */
+    public FleetClient(URI endpoint, Duration timeout) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(timeout, "timeout");
+        String scheme = endpoint.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("endpoint \"" + endpoint + "\" is not a URL like http://127.0.0.1:7070"
+                    + ("unix".equals(scheme) || "file".equals(scheme) ? " (unix sockets are not supported by this client)" : ""));
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the timeout must be positive, not " + timeout);
+        }
+        this.endpoint = endpoint;
+        this.root = endpoint.toString().replaceAll("/+$", "");
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    }
+
+    /** The endpoint this client talks to, as given. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Every unit, sorted by name (without {@link Unit#contents()}, which only {@link #unit} returns). */
+    public List<Unit> units() throws ApiException {
+        List<Unit> units = new ArrayList<>();
+        for (Object item : all("/fleet/v1/units", Map.of(), "units")) {
+            units.add(decode(() -> Wire.unit(item), "/fleet/v1/units"));
+        }
+        return units;
+    }
+
+    /** The unit named {@code name}, with its contents when the server is Flotilla; empty when there is none. */
+    public Optional<Unit> unit(String name) throws ApiException {
+        Response r = send("GET", "/fleet/v1/units/" + segment(name), null);
+        if (r.status() == 404) {
+            apiError(r);
+            return Optional.empty();
+        }
+        Object json = json(expect(r, 200));
+        return Optional.of(decode(() -> Wire.unit(json), r.path()));
+    }
+
+    /**
+     * Submits {@code unit} ({@code PUT /fleet/v1/units/{name}}): creates it, replaces its contents when they
+     * differ, and sets its desired state when one is given. Returns true when the unit was created or its
+     * contents changed (201), false when only its state changed or nothing did (204).
+     *
+     * @throws ApiException 400 naming the unit file, line and reason when it is invalid (nothing is stored);
+     *     404 when the unit does not exist and {@code unit} carries no contents or options
+     */
+    public boolean putUnit(Unit unit) throws ApiException {
+        Response r = send("PUT", "/fleet/v1/units/" + segment(unit.name()), Wire.write(unit));
+        expect(r, 201, 204);
+        return r.status() == 201;
+    }
+
+    /**
+     * Sets the desired state of an existing unit, keeping its contents.
+     *
+     * @throws ApiException 404 when the unit does not exist; 400 when {@code name} is a template and the state
+     *     places it (templates stay inactive)
+     */
+    public void setDesiredState(String name, DesiredState state) throws ApiException {
+        expect(send("PUT", "/fleet/v1/units/" + segment(name), Wire.write(Unit.stateChange(name, state))), 204, 201);
+    }
+
+    /** Destroys the unit; returns false (and does nothing) when there is no such unit. */
+    public boolean destroyUnit(String name) throws ApiException {
+        Response r = send("DELETE", "/fleet/v1/units/" + segment(name), null);
+        if (r.status() == 404) {
+            apiError(r);
+            return false;
+        }
+        expect(r, 204, 200);
+        return true;
+    }
+
+    /**
+     * The published unit states, sorted by unit then machine.
+     *
+     * @param machineId only this machine's states; null for every machine
+     * @param unitName only this unit's states; null for every unit
+     */
+    public List<UnitState> states(String machineId, String unitName) throws ApiException {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (machineId != null) {
+            query.put("machineID", machineId);
+        }
+        if (unitName != null) {
+            query.put("unitName", unitName);
+        }
+        List<UnitState> states = new ArrayList<>();
+        for (Object item : all("/fleet/v1/state", query, "states")) {
+            states.add(decode(() -> Wire.state(item), "/fleet/v1/state"));
+        }
+        return states;
+    }
+
+    /** Every machine of the cluster, sorted by ID. */
+    public List<Machine> machines() throws ApiException {
+        List<Machine> machines = new ArrayList<>();
+        for (Object item : all("/fleet/v1/machines", Map.of(), "machines")) {
+            machines.add(decode(() -> Wire.machine(item), "/fleet/v1/machines"));
+        }
+        return machines;
+    }
+
+    /**
+     * Flotilla extension: where the unit is placed, or why it cannot be. Empty when the unit does not exist,
+     * or the server does not serve the extension (fleet itself).
+     */
+    public Optional<UnitPlacement> placement(String name) throws ApiException {
+        Response r = send("GET", "/v1/units/" + segment(name) + "/placement", null);
+        if (r.status() == 404 || r.status() == 405) {
+            return Optional.empty();
+        }
+        Object json = json(expect(r, 200));
+        return Optional.of(decode(() -> Wire.placement(json), r.path()));
+    }
+
+    /**
+     * Flotilla extension: whether the agent serving the API can read the cluster store.
+     *
+     * @throws ApiException 503 when it cannot
+     */
+    public Health health() throws ApiException {
+        Response r = send("GET", "/v1/health", null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.health(json), r.path());
+    }
+
+    /** Nothing to release: connections are pooled by the JDK and closed when idle. */
+    @Override
+    public void close() {
+    }
+
+    private List<Object> all(String path, Map<String, String> query, String field) throws ApiException {
+        List<Object> result = new ArrayList<>();
+        Map<String, String> params = new LinkedHashMap<>(query);
+        Set<String> seen = new HashSet<>();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            Response r = send("GET", path + query(params), null);
+            Object body = json(expect(r, 200));
+            result.addAll(decode(() -> Wire.items(body, field), path));
+            String token = decode(() -> Wire.nextPageToken(body), path);
+            if (token == null || token.isEmpty()) {
+                return result;
+            }
+            if (!seen.add(token)) {
+                throw new ApiException(0, "the API at " + endpoint + " repeated the page token " + token + " of "
+                        + path + "; it is not paging correctly");
+            }
+            params.put("nextPageToken", token);
+        }
+        throw new ApiException(0, "the API at " + endpoint + " returned more than " + MAX_PAGES + " pages of " + path);
+    }
+
+    private static String query(Map<String, String> params) {
+        StringBuilder q = new StringBuilder();
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            q.append(q.isEmpty() ? '?' : '&').append(URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(param.getValue(), StandardCharsets.UTF_8));
+        }
+        return q.toString();
+    }
+
+    private Response send(String method, String path, byte[] body) throws ApiException {
+        HttpURLConnection c = null;
+        try {
+            c = (HttpURLConnection) URI.create(root + path).toURL().openConnection();
+            c.setConnectTimeout(timeoutMillis);
+            c.setReadTimeout(timeoutMillis);
+            c.setRequestMethod(method);
+            c.setRequestProperty("Accept", "application/json");
+            if (body != null) {
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setFixedLengthStreamingMode(body.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = c.getResponseCode();
+            if (status < 0) {
+                throw new EndpointUnreachableException("the endpoint " + endpoint + " did not answer in HTTP");
+            }
+            byte[] bytes;
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                bytes = in == null ? new byte[0] : in.readAllBytes();
+            }
+            return new Response(method, path, status, bytes);
+        } catch (ConnectException e) {
+            throw new EndpointUnreachableException("cannot connect to the API at " + endpoint
+                    + " (is an agent running there? see --endpoint)");
+        } catch (SocketTimeoutException e) {
+            throw new EndpointUnreachableException("no answer from the API at " + endpoint + " within "
+                    + seconds() + " (see --request-timeout)");
+        } catch (UnknownHostException e) {
+            throw new EndpointUnreachableException("unknown host " + e.getMessage() + " in endpoint " + endpoint);
+        } catch (IOException e) {
+            if (c != null) {
+                c.disconnect();
+            }
+            throw new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage());
+        }
+    }
+
+    private String seconds() {
+        return timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + " s" : timeoutMillis + " ms";
+    }
+
+    private byte[] expect(Response r, int... ok) throws ApiException {
+        for (int status : ok) {
+            if (r.status() == status) {
+                return r.body();
+            }
+        }
+        throw new ApiException(r.status(), apiError(r));
+    }
+
+    /** The message of fleet's error body; a response without one did not come from the API. */
+    private String apiError(Response r) throws ApiException {
+        try {
+            String message = Wire.errorMessage(Wire.parse(r.body()));
+            return message == null || message.isBlank() ? "HTTP " + r.status() : message;
+        } catch (Wire.MalformedException e) {
+            throw new EndpointUnreachableException("the endpoint " + endpoint + " answered HTTP " + r.status() + " to "
+                    + r.method() + " " + r.path() + " without fleet's error body: is it a Flotilla (or fleet) API? "
+                    + excerpt(r.body()));
+        }
+    }
+
+    private Object json(byte[] body) throws ApiException {
+        try {
+            return Wire.parse(body);
+        } catch (Wire.MalformedException e) {
+            throw new EndpointUnreachableException("the endpoint " + endpoint + " answered something that is not "
+                    + "JSON (" + e.getMessage() + "): is it a Flotilla (or fleet) API? " + excerpt(body));
+        }
+    }
+
+    private interface Decoder<T> {
+        T decode() throws Wire.MalformedException;
+    }
+
+    private <T> T decode(Decoder<T> decoder, String path) throws ApiException {
+        try {
+            return decoder.decode();
+        } catch (Wire.MalformedException | RuntimeException e) {
+            throw new EndpointUnreachableException("the endpoint " + endpoint + " answered " + path
+                    + " with JSON of another shape (" + e.getMessage() + "): is it a Flotilla (or fleet) API?");
+        }
+    }
+
+    private static String excerpt(byte[] body) {
+        String line = new String(body, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
+        return line.length() > 120 ? "\"" + line.substring(0, 120) + "...\"" : "\"" + line + "\"";
+    }
+
+    /** Percent-encodes a path segment, keeping the characters unit names use ({@code @ : . _ -}) readable. */
+    static String segment(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~@:".indexOf(c) >= 0) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+}

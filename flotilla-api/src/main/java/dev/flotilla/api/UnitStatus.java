@@ -1,0 +1,32 @@
+package dev.flotilla.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Flotilla extension, {@code GET /v1/units/{name}/status}: what {@code systemctl status} says of a unit, from
+ * the agent that runs it, asked through any agent's API. Served once agents serve it (until then the
+ * endpoint answers 501). Immutable.
+ *
+ * @param name the unit
+ * @param machineID the machine that runs it
+ * @param hash SHA-1 of the unit file it runs
+ * @param systemdLoadState e.g. {@code loaded}
+ * @param systemdActiveState e.g. {@code active}
+ * @param systemdSubState e.g. {@code running}
+ * @param mainPID the main process; null when none runs
+ * @param since when the active state last changed, ISO-8601 UTC
+ * @param reason why it is in this state, for people; null when there is nothing to say
+ * @param recentLines the last journal lines, oldest first (like {@code systemctl status} shows)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record UnitStatus(String name, String machineID, String hash, String systemdLoadState,
+        String systemdActiveState, String systemdSubState, Long mainPID, String since, String reason,
+        List<JournalEntry> recentLines) {
+
+    /** Copies the lines (missing reads as empty). */
+    public UnitStatus {
+        recentLines = recentLines == null ? List.of() : List.copyOf(recentLines);
+    }
+}

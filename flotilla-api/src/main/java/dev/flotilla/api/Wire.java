@@ -1,0 +1,214 @@
+package dev.flotilla.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * The client's JSON, read and written with Jackson's streaming core rather than its data binding: the CLI
+ * answers in a fraction of a second only if it loads a few dozen classes, not the hundreds data binding
+ * needs. Fields are read by name and unknown ones ignored, as fleet's Go decoder did. Thread-safe.
+ */
+final class Wire {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private Wire() {
+    }
+
+    /** Thrown when a body is not JSON of the expected shape. */
+    static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses {@code body} into maps, lists, strings, numbers, booleans and nulls. */
+    static Object parse(byte[] body) throws MalformedException {
+        try (JsonParser p = FACTORY.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new MalformedException("the body is empty");
+            }
+            Object value = value(p, first);
+            if (p.nextToken() != null) {
+                throw new MalformedException("text follows the JSON value");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new MalformedException(e.getMessage());
+        }
+    }
+
+    private static Object value(JsonParser p, JsonToken token) throws IOException {
+        return switch (token) {
+            case START_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String name = p.currentName();
+                    map.put(name, value(p, p.nextToken()));
+                }
+                yield map;
+            }
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    list.add(value(p, t));
+                }
+                yield list;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new IOException("unexpected " + token);
+        };
+    }
+
+    static Unit unit(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "Unit");
+        List<UnitOption> options = new ArrayList<>();
+        for (Object o : list(m.get("options"), "options")) {
+            Map<String, Object> opt = object(o, "UnitOption");
+            options.add(new UnitOption(required(opt, "section"), required(opt, "name"), string(opt, "value")));
+        }
+        return new Unit(string(m, "name"), options, string(m, "desiredState"), string(m, "currentState"),
+                string(m, "machineID"), string(m, "hash"), string(m, "contents"));
+    }
+
+    static UnitState state(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "UnitState");
+        return new UnitState(string(m, "name"), string(m, "hash"), string(m, "machineID"), string(m, "systemdLoadState"),
+                string(m, "systemdActiveState"), string(m, "systemdSubState"), string(m, "reason"));
+    }
+
+    static Machine machine(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "Machine");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Object raw = m.get("metadata");
+        if (raw != null) {
+            for (Map.Entry<String, Object> e : object(raw, "metadata").entrySet()) {
+                metadata.put(e.getKey(), e.getValue() == null ? "" : e.getValue().toString());
+            }
+        }
+        return new Machine(string(m, "id"), string(m, "primaryIP"), metadata);
+    }
+
+    static UnitPlacement placement(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "UnitPlacement");
+        List<UnitPlacement.Refusal> refusals = new ArrayList<>();
+        for (Object o : list(m.get("unschedulable"), "unschedulable")) {
+            Map<String, Object> r = object(o, "Refusal");
+            refusals.add(new UnitPlacement.Refusal(string(r, "machineID"), string(r, "reason")));
+        }
+        return new UnitPlacement(string(m, "name"), string(m, "desiredState"), string(m, "machineID"), refusals);
+    }
+
+    static Health health(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "Health");
+        return new Health(string(m, "status"), string(m, "leader"));
+    }
+
+    /** The message of fleet's error body {@code {"error":{"code","message"}}}. */
+    static String errorMessage(Object json) throws MalformedException {
+        Map<String, Object> error = object(object(json, "error body").get("error"), "error");
+        return string(error, "message");
+    }
+
+    /** The items under {@code field} of a page. */
+    static List<Object> items(Object page, String field) throws MalformedException {
+        return list(object(page, "page").get(field), field);
+    }
+
+    /** A page's {@code nextPageToken}, or null. */
+    static String nextPageToken(Object page) throws MalformedException {
+        return string(object(page, "page"), "nextPageToken");
+    }
+
+    /** A submission as fleet's PUT body; null fields are left out. */
+    static byte[] write(Unit unit) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            field(g, "name", unit.name());
+            if (!unit.options().isEmpty()) {
+                g.writeArrayFieldStart("options");
+                for (UnitOption o : unit.options()) {
+                    g.writeStartObject();
+                    g.writeStringField("section", o.section());
+                    g.writeStringField("name", o.name());
+                    g.writeStringField("value", o.value());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            field(g, "desiredState", unit.desiredState());
+            field(g, "currentState", unit.currentState());
+            field(g, "machineID", unit.machineID());
+            field(g, "hash", unit.hash());
+            field(g, "contents", unit.contents());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object json, String what) throws MalformedException {
+        if (json instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new MalformedException("expected a " + what + " object, found " + kind(json));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object json, String what) throws MalformedException {
+        if (json == null) {
+            return List.of();
+        }
+        if (json instanceof List<?> list) {
+            return (List<Object>) list;
+        }
+        throw new MalformedException("expected " + what + " to be an array, found " + kind(json));
+    }
+
+    private static String string(Map<String, Object> m, String field) throws MalformedException {
+        Object v = m.get(field);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new MalformedException("expected " + field + " to be a string, found " + kind(v));
+    }
+
+    private static String required(Map<String, Object> m, String field) throws MalformedException {
+        String v = string(m, field);
+        if (v == null) {
+            throw new MalformedException("a unit option has no " + field);
+        }
+        return v;
+    }
+
+    private static String kind(Object json) {
+        return json == null ? "null" : json instanceof String ? "a string" : json instanceof List ? "an array"
+                : json instanceof Map ? "an object" : "a " + json.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+}

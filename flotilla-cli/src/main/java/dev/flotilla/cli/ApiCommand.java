@@ -1,0 +1,76 @@
+package dev.flotilla.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.flotilla.api.ApiException;
+import dev.flotilla.api.DesiredState;
+import dev.flotilla.api.FleetClient;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every fleet command shares: the endpoint options, a client for the run, and the output streams.
+ * Subclasses implement {@link #run}; a {@link CliException} or {@link ApiException} they throw becomes one
+ * line on stderr and an exit code ({@link ErrorReporting}).
+ */
+abstract class ApiCommand implements Callable<Integer> {
+
+    @Mixin
+    ApiOptions api;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws ApiException {
+        try (FleetClient client = api.client()) {
+            return run(client);
+        } finally {
+            out().flush();
+            err().flush();
+        }
+    }
+
+    /** Runs the command against {@code client}; returns the exit code. */
+    abstract int run(FleetClient client) throws ApiException;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /**
+     * Sets the desired state of every unit in {@code ready} that does not have it yet (fleetctl leaves the
+     * others alone and does not wait for them); reports global units as triggered. Returns the units to wait
+     * for.
+     */
+    List<String> trigger(FleetClient client, List<UnitSubmitter.Ready> ready, DesiredState state, String verb)
+            throws ApiException {
+        List<String> waitFor = new ArrayList<>();
+        for (UnitSubmitter.Ready r : ready) {
+            if (r.desired() == state) {
+                continue;
+            }
+            client.setDesiredState(r.name(), state);
+            if (r.global()) {
+                out().println("Triggered global unit " + r.name() + " " + verb);
+            } else {
+                waitFor.add(r.name());
+            }
+        }
+        return waitFor;
+    }
+
+    /** fleetctl's answer to a command given no units: a note on stderr, and success. */
+    int noUnits() {
+        err().println("No units given");
+        return ExitCodes.OK;
+    }
+}

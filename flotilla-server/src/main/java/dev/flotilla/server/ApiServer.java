@@ -1,0 +1,146 @@
+package dev.flotilla.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.flotilla.registry.ConcurrentUpdateException;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.UnitExistsException;
+import dev.flotilla.registry.UnitNotFoundException;
+import dev.flotilla.registry.UnitTooLargeException;
+import dev.flotilla.store.StoreException;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+
+/**
+ * The HTTP API of a Flotilla cluster, over a {@link Registry}: fleet's v1 API at {@code /fleet/v1/} and
+ * Flotilla's extensions at {@code /v1/} (docs/api.md). Every agent serves one; tests start one over an
+ * embedded store. Requests run on virtual threads; the server holds no state of its own, so several servers
+ * may serve one registry.
+ *
+ * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
+ * (naming the unit file, line and reason), 404 for unknown units and paths, 405, 409 when concurrent writers
+ * kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON, 501 for what is not
+ * served yet, 503 when the store fails, 500 for bugs (logged).
+ *
+ * <p>Thread-safe. {@link #close()} stops serving; requests in flight may be cut.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+    private final URI url;
+
+    private ApiServer(Javalin app, URI url) {
+        this.app = app;
+        this.url = url;
+    }
+
+    /**
+     * Starts serving {@code registry} as {@code settings} say; returns once the port is bound.
+     *
+     * @throws IOException when the address cannot be bound (in use, not local, no permission)
+     */
+    public static ApiServer start(Registry registry, ApiSettings settings) throws IOException {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(settings, "settings");
+        Javalin app = Javalin.create(config -> configure(config, registry, settings));
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            throw new IOException("cannot serve the API on " + settings.host() + ":" + settings.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        URI url = URI.create("http://" + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host())
+                + ":" + app.port());
+        LOG.info("Serving the API at {} for registry {}", url, registry.root());
+        return new ApiServer(app, url);
+    }
+
+    /** Where the API is served, e.g. {@code http://127.0.0.1:41234} (the bound port when 0 was asked). */
+    public URI url() {
+        return url;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops serving and releases the port. Idempotent. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void configure(JavalinConfig config, Registry registry, ApiSettings settings) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.startup.startupWatcherEnabled = false;
+        config.concurrency.useVirtualThreads = true;
+        config.jetty.host = settings.host();
+        config.jetty.port = settings.port();
+        config.http.maxRequestSize = settings.maxBodyBytes();
+        config.http.prefer405over404 = true;
+        config.router.ignoreTrailingSlashes = true;
+
+        UnitsResource units = new UnitsResource(registry, settings.pageSize());
+        UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
+        StatesResource states = new StatesResource(registry, settings.pageSize());
+        MachinesResource machines = new MachinesResource(registry, settings.pageSize());
+        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics());
+        int maxBody = settings.maxBodyBytes();
+
+        config.routes.before(ctx -> {
+            if (ctx.contentLength() > maxBody) {
+                throw Json.tooLarge(ctx.contentLength(), maxBody);
+            }
+        });
+        config.routes.get("/fleet/v1/units", units::list);
+        config.routes.get("/fleet/v1/units/{name}", units::get);
+        config.routes.put("/fleet/v1/units/{name}", submissions::put);
+        config.routes.delete("/fleet/v1/units/{name}", units::destroy);
+        config.routes.get("/fleet/v1/state", states::list);
+        config.routes.get("/fleet/v1/state/{name}", states::get);
+        config.routes.get("/fleet/v1/machines", machines::list);
+        config.routes.patch("/fleet/v1/machines", machines::patch);
+        config.routes.get("/v1/health", extensions::health);
+        config.routes.get("/v1/units/{name}/placement", extensions::placement);
+        config.routes.get("/v1/units/{name}/status", extensions::status);
+        config.routes.get("/v1/units/{name}/journal", extensions::journal);
+
+        config.routes.exception(ApiFailure.class, (e, ctx) -> Json.error(ctx, e.status(), e.getMessage()));
+        config.routes.exception(HttpResponseException.class, ApiServer::frameworkFailure);
+        config.routes.exception(UnitNotFoundException.class, (e, ctx) -> Json.error(ctx, 404, e.getMessage()));
+        config.routes.exception(UnitExistsException.class, (e, ctx) -> Json.error(ctx, 409, e.getMessage()));
+        config.routes.exception(ConcurrentUpdateException.class, (e, ctx) -> Json.error(ctx, 409, e.getMessage()));
+        config.routes.exception(UnitTooLargeException.class, (e, ctx) -> Json.error(ctx, 413, e.getMessage()));
+        config.routes.exception(StoreException.class, (e, ctx) -> {
+            LOG.warn("{} {}: the store failed: {}", ctx.method(), ctx.path(), e.getMessage());
+            Json.error(ctx, 503, "the cluster store is unavailable: " + e.getMessage() + "; try again");
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            Json.error(ctx, 500, "internal error: " + e + " (the agent's log has the details)");
+        });
+    }
+
+    /** Javalin's own refusals (no such path, wrong method, body too large) in fleet's error shape. */
+    private static void frameworkFailure(HttpResponseException e, Context ctx) {
+        String message = switch (e.getStatus()) {
+            case 404 -> "no such API resource: " + ctx.method() + " " + ctx.path();
+            case 405 -> "method " + ctx.method() + " is not supported on " + ctx.path();
+            case 413 -> "the request body is too large";
+            default -> e.getMessage();
+        };
+        Json.error(ctx, e.getStatus(), message);
+    }
+}

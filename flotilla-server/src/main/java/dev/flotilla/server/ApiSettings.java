@@ -1,0 +1,70 @@
+package dev.flotilla.server;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an {@link ApiServer} serves: where it listens, how large a page and a request body may be, and what
+ * answers unit status and journal requests. Immutable; build with {@link #on} and the {@code with...}
+ * methods.
+ *
+ * @param host the address to bind, e.g. {@code 127.0.0.1} or the machine's IP
+ * @param port the port to bind; 0 picks a free one (see {@link ApiServer#url()})
+ * @param pageSize the most items one page of a list holds (fleet used {@value #DEFAULT_PAGE_SIZE})
+ * @param maxBodyBytes the largest request body accepted; larger ones get 413
+ * @param diagnostics what answers {@code /v1/units/{name}/status} and {@code /journal} (the agent); without
+ *     it those answer 501
+ */
+public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics) {
+
+    /** fleet's page size. */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    /**
+     * Default request body limit: a unit file of the registry's largest size (1 MiB), sent as options and as
+     * text, with JSON escaping, fits.
+     */
+    public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException when the host is blank, the port is outside 0..65535, the page size
+     *     outside 1..10000 or the body limit below 1 KiB
+     */
+    public ApiSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(diagnostics, "diagnostics");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("the API needs an address to listen on");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not in 0..65535 (0 picks a free port)");
+        }
+        if (pageSize < 1 || pageSize > 10_000) {
+            throw new IllegalArgumentException("page size " + pageSize + " is not in 1..10000");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("a request body limit of " + maxBodyBytes + " bytes is below 1 KiB");
+        }
+    }
+
+    /** Serving on {@code host:port} with the defaults: pages of 100, bodies up to 4 MiB, no diagnostics. */
+    public static ApiSettings on(String host, int port) {
+        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty());
+    }
+
+    /** These settings with pages of {@code size} items. */
+    public ApiSettings withPageSize(int size) {
+        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics);
+    }
+
+    /** These settings with request bodies limited to {@code bytes}. */
+    public ApiSettings withMaxBodyBytes(int bytes) {
+        return new ApiSettings(host, port, pageSize, bytes, diagnostics);
+    }
+
+    /** These settings with {@code source} answering unit status and journal requests. */
+    public ApiSettings withDiagnostics(UnitDiagnostics source) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.flotilla.server;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import dev.flotilla.api.JournalEntry;
+import dev.flotilla.api.UnitStatus;
+
+/**
+ * What an agent adds to its API: the status and journal of the units its own machine runs. The server asks
+ * it for {@code GET /v1/units/{name}/status} and {@code /journal}; an agent whose machine does not run the
+ * unit answers empty, and the server then says which machine does (forwarding the request to that machine's
+ * API is the next step, see docs/api.md). Implementations must be thread-safe: requests arrive concurrently.
+ */
+public interface UnitDiagnostics {
+
+    /**
+     * The unit's status on this machine, or empty when it does not run here.
+     *
+     * @throws IOException when the runtime cannot be asked
+     */
+    Optional<UnitStatus> status(String unit) throws IOException;
+
+    /**
+     * The unit's last {@code lines} journal lines on this machine, oldest first, or empty when it never ran
+     * here.
+     *
+     * @throws IOException when the journal cannot be read
+     */
+    Optional<List<JournalEntry>> journal(String unit, int lines) throws IOException;
+}

@@ -1,0 +1,110 @@
+package dev.flotilla.server;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.MachineId;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.RegistrySnapshot;
+import dev.flotilla.registry.ScheduleChange;
+import dev.flotilla.registry.ScheduleEntry;
+import dev.flotilla.registry.ScheduleResult;
+import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.registry.UnitStateRecord;
+import dev.flotilla.registry.UnschedulableRecord;
+import dev.flotilla.store.KvStore;
+import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.UnitName;
+
+/**
+ * A registry under a root of its own on a shared store, and the parts of the cluster the API does not
+ * write, played through the real registry code: agents registering machines and publishing unit states,
+ * the engine placing units or recording why it cannot. Closing revokes the leases it granted.
+ */
+final class Cluster implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    final KvStore store;
+    final Registry registry;
+    private final List<Long> leases = new ArrayList<>();
+
+    private Cluster(KvStore store, Registry registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    /** A registry under a fresh root named after {@code test}. */
+    static Cluster on(KvStore store, String test) {
+        String root = "/api-test/" + test + "-" + SEQUENCE.incrementAndGet() + "/";
+        return new Cluster(store, Registry.create(store, root, InstantSource.system()));
+    }
+
+    /** A machine ID made of one repeated hex digit pattern, e.g. {@code id('2')}. */
+    static MachineId id(char digit) {
+        char[] chars = new char[32];
+        Arrays.fill(chars, digit);
+        return new MachineId(new String(chars));
+    }
+
+    /** Registers a machine on a lease of its own, as its agent does. */
+    MachineId machine(MachineId id, String ip, Map<String, String> metadata) throws StoreException {
+        long lease = store.grantLease(Duration.ofSeconds(60)).id();
+        leases.add(lease);
+        registry.machines().register(Machine.of(id, ip, metadata, "http://" + ip + ":7070", "host-" + id.shortId(), T0),
+                lease);
+        return id;
+    }
+
+    /** Places {@code unit} on {@code machine} with the unit's current state and hash, as the engine does. */
+    void place(String unit, MachineId machine) throws StoreException {
+        RegistrySnapshot s = registry.snapshot();
+        UnitRecord u = s.units().get(new UnitName(unit));
+        check(registry.schedule().apply(List.of(new ScheduleChange.Place(ScheduleEntry.of(u, machine),
+                s.basis(u.name())))));
+    }
+
+    /** Records why {@code unit} cannot be placed, as the engine does. */
+    void unschedulable(String unit, UnschedulableRecord.Reason... reasons) throws StoreException {
+        RegistrySnapshot s = registry.snapshot();
+        UnitName name = new UnitName(unit);
+        check(registry.schedule().apply(List.of(new ScheduleChange.MarkUnschedulable(
+                new UnschedulableRecord(name, List.of(reasons)), s.basis(name)))));
+    }
+
+    /** Publishes a unit state from {@code machine}, as its agent does (on a lease of its own). */
+    void publish(String unit, MachineId machine, String load, String active, String sub) throws StoreException {
+        UnitName name = new UnitName(unit);
+        UnitRecord u = registry.units().get(name).orElseThrow();
+        long lease = store.grantLease(Duration.ofSeconds(60)).id();
+        leases.add(lease);
+        registry.states().publish(UnitStateRecord.of(name, u.hash(), machine, load, active, sub, T0), lease);
+    }
+
+    /** Submits a unit through the registry (not the API), e.g. to set up a listing. */
+    void submit(String unit, String contents, DesiredState state) throws Exception {
+        registry.units().create(new UnitName(unit), contents, state, false);
+    }
+
+    private static void check(ScheduleResult result) {
+        if (!result.allApplied()) {
+            throw new AssertionError("the schedule change was refused: " + result.refused());
+        }
+    }
+
+    @Override
+    public void close() throws StoreException {
+        for (long lease : leases) {
+            store.revokeLease(lease);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.flotilla.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.flotilla.api.JournalEntry;
+import dev.flotilla.api.UnitStatus;
+
+/** {@code /v1/units/{name}/status} and {@code /journal} answered by an agent's {@link UnitDiagnostics}. */
+class DiagnosticsApiTest extends ApiTestBase {
+
+    private static final String MACHINE = "2aa4e35a0123456789abcdef01234567";
+
+    /** A machine that runs exactly {@code db.service}, with a two-line journal. */
+    private static final UnitDiagnostics AGENT = new UnitDiagnostics() {
+        private final List<JournalEntry> journal = List.of(
+                new JournalEntry("2025-01-01T00:00:01Z", MACHINE, "agent", "Started db.service"),
+                new JournalEntry("2025-01-01T00:00:02Z", MACHINE, "stdout", "mysqld: ready for connections."));
+
+        @Override
+        public Optional<UnitStatus> status(String unit) {
+            return unit.equals("db.service") ? Optional.of(new UnitStatus(unit, MACHINE, null, "loaded", "active",
+                    "running", 22068L, "2025-01-01T00:00:01Z", null, journal)) : Optional.empty();
+        }
+
+        @Override
+        public Optional<List<JournalEntry>> journal(String unit, int lines) {
+            return unit.equals("db.service") ? Optional.of(journal.subList(Math.max(0, journal.size() - lines), journal.size()))
+                    : Optional.empty();
+        }
+    };
+
+    @Override
+    ApiSettings settings() {
+        return ApiSettings.on("127.0.0.1", 0).withDiagnostics(AGENT);
+    }
+
+    @Test
+    void statusOfAUnitRunningHere() {
+        Http.Response r = http.get("/v1/units/db.service/status");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().get("systemdSubState").asText()).isEqualTo("running");
+        assertThat(r.json().get("mainPID").asLong()).isEqualTo(22068L);
+        assertThat(r.json().get("recentLines")).hasSize(2);
+        Http.Response elsewhere = http.get("/v1/units/web.service/status");
+        assertThat(elsewhere.status()).isEqualTo(404);
+        assertThat(elsewhere.errorMessage()).contains("does not run on this machine");
+    }
+
+    @Test
+    void journalHonoursLines() {
+        Http.Response r = http.get("/v1/units/db.service/journal?lines=1");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("entries")).hasSize(1);
+        assertThat(r.json().get("entries").get(0).get("message").asText()).isEqualTo("mysqld: ready for connections.");
+        Http.Response bad = http.get("/v1/units/db.service/journal?lines=lots");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorMessage()).contains("lines");
+    }
+}
