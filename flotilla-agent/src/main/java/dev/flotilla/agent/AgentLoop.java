@@ -1,0 +1,400 @@
+package dev.flotilla.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.MachineId;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.store.ConnectionState;
+import dev.flotilla.store.LeaseNotFoundException;
+import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.MachineFacts;
+import dev.flotilla.unit.UnitDefinition;
+import dev.flotilla.unit.UnitName;
+
+/**
+ * The agent's moving parts: joining (lease, registration, watch), reconcile passes, fencing and
+ * rejoining. Passes and joins run on one reconcile thread, so they never overlap; a fence may come
+ * from any thread (the timer that checks the lease deadline, the lease renewer, the store's
+ * connection listener) and takes the state lock, under which every runtime mutation of a pass also
+ * runs, so no unit is started after a fence began. Events go to listeners on a thread of their own.
+ */
+final class AgentLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
+
+    private final AgentConfig config;
+    private final MachineId id;
+    private final Registry registry;
+    private final Instant joinedAt;
+    private final FencingPolicy fencing;
+    /** Measures lease deadlines; see {@link MonotonicClock}. */
+    private final MonotonicClock leaseClock;
+    private final Duration retryDelay;
+    private final Map<UnitName, UnitDefinition> loaded;
+    private final Definitions definitions;
+    private final TaskRunner runner;
+    private final Reconciler reconciler;
+    private final AgentEvents events;
+    private final AgentThreads threads;
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final AtomicBoolean retryQueued = new AtomicBoolean();
+    private volatile boolean resyncDue;
+    private int joinFailures; // confined to the reconcile thread
+    private int passFailures; // confined to the reconcile thread
+    private volatile String apiUrl;
+    private volatile Reconciler.Outcome counts = new Reconciler.Outcome(0, 0, 0, 0);
+
+    /** Guards the fields below, and every runtime mutation against a concurrent fence. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Condition phaseChanged = stateLock.newCondition();
+    private AgentPhase phase = AgentPhase.STARTING;
+    private Session session;
+    private Instant startingUntil;
+    private boolean rejoin = true;
+    private boolean fenceSettling;
+    private OptionalLong lastLease = OptionalLong.empty();
+    private Optional<String> lastFence = Optional.empty();
+
+    AgentLoop(AgentConfig config, MachineId id, Runtimes runtimes, MachineFacts facts,
+            Map<UnitName, UnitDefinition> loaded, AgentEvents events) {
+        this.config = config;
+        this.id = id;
+        this.loaded = loaded;
+        this.events = events;
+        this.registry = Registry.create(config.store(), config.registryRoot(), config.clock());
+        this.joinedAt = config.clock().instant();
+        this.apiUrl = config.apiUrl();
+        this.fencing = FencingPolicy.forTtl(config.leaseTtl());
+        this.leaseClock = MonotonicClock.anchoredTo(config.clock());
+        this.retryDelay = Duration.ofMillis(Math.clamp(config.leaseTtl().toMillis() / 5, 100, 1000));
+        this.definitions = new Definitions(registry.units());
+        this.threads = new AgentThreads("flotilla-agent-" + id.shortId());
+        this.runner = new TaskRunner(runtimes, loaded, facts, config.unitEnvironment(), threads.reconcileThread(),
+                this::requestPass, stateLock);
+        this.reconciler = new Reconciler(registry, new SnapshotBuilder(definitions, runtimes, facts, config.metadata()),
+                definitions, runner, runtimes, loaded);
+    }
+
+    /** Starts joining, the fencing checks and the periodic resync. Called once. */
+    void start() {
+        stateLock.lock();
+        try {
+            startingUntil = leaseClock.instant().plus(config.leaseTtl());
+        } finally {
+            stateLock.unlock();
+        }
+        threads.every(FencingPolicy.checkInterval(config.leaseTtl()), this::checkFence);
+        threads.every(config.resyncInterval(), () -> {
+            resyncDue = true;
+            requestPass();
+        });
+        threads.onReconcileThread(this::tryJoin);
+    }
+
+    /** The store's connection changed: LOST fences; CONNECTED rejoins (when fenced) or retries a pass. */
+    void connectionChanged(ConnectionState current) {
+        if (current == ConnectionState.LOST) {
+            fence("the store connection is LOST: the lease must be taken as expired", false);
+        } else if (current == ConnectionState.CONNECTED) {
+            threads.onReconcileThread(this::tryJoin);
+            requestPass();
+        }
+    }
+
+    /** Asks for a reconcile pass; requests made before the pass begins share it. Any thread. */
+    void requestPass() {
+        if (passQueued.compareAndSet(false, true) && !threads.onReconcileThread(this::runPass)) {
+            passQueued.set(false);
+        }
+    }
+
+    // ---- joining -------------------------------------------------------------------------------
+
+    private void tryJoin() {
+        OptionalLong previous;
+        stateLock.lock();
+        try {
+            if (!mayJoin()) {
+                return;
+            }
+            previous = lastLease;
+        } finally {
+            stateLock.unlock();
+        }
+        try {
+            if (previous.isPresent()) {
+                config.store().revokeLease(previous.getAsLong()); // its keys go; we write them again below
+            }
+            MachineLease lease = MachineLease.grant(config.store(), config.leaseTtl(), leaseClock, this::leaseLost);
+            Session joined = new Session(lease, new StateBook(registry.states(), id, lease.id(), config.clock()),
+                    registry, id, this::requestPass);
+            try {
+                registry.machines().register(machine(), lease.id());
+                joined.watch();
+            } catch (StoreException | RuntimeException e) {
+                abandon(joined);
+                throw e;
+            }
+            stateLock.lock();
+            try {
+                if (!mayJoin()) {
+                    abandon(joined); // fenced or closed meanwhile
+                    return;
+                }
+                session = joined;
+                phase = AgentPhase.JOINED;
+                lastLease = OptionalLong.of(lease.id());
+                phaseChanged.signalAll();
+            } finally {
+                stateLock.unlock();
+            }
+            definitions.forgetClusterUnits();
+            joinFailures = 0;
+            LOG.info("machine {} ({}) joined on lease {} (TTL {})", id, config.publicIp(), Long.toHexString(lease.id()),
+                    lease.ttl());
+            events.emit(new AgentEvent.Joined(id, lease.id(), lease.ttl()));
+            requestPass();
+        } catch (StoreException | RuntimeException e) {
+            if (joinFailures++ == 0) {
+                LOG.warn("machine {} cannot join yet, retrying every {}: {}", id, retryDelay, e.getMessage());
+            } else {
+                LOG.debug("machine {} still cannot join: {}", id, e.getMessage());
+            }
+            threads.after(retryDelay, () -> threads.onReconcileThread(this::tryJoin));
+        }
+    }
+
+    /** Whether a join may begin or complete now. State lock held. */
+    private boolean mayJoin() {
+        return (phase == AgentPhase.STARTING || phase == AgentPhase.FENCED) && !fenceSettling && rejoin;
+    }
+
+    private void abandon(Session joined) {
+        joined.close();
+        revokeQuietly(joined.lease.id());
+    }
+
+    private void revokeQuietly(long lease) {
+        try {
+            config.store().revokeLease(lease);
+        } catch (StoreException e) {
+            LOG.warn("could not revoke lease {}: {}", Long.toHexString(lease), e.getMessage());
+        }
+    }
+
+    Machine machine() {
+        return Machine.of(id, config.publicIp(), config.metadata(), apiUrl, config.hostname(), joinedAt);
+    }
+
+    /** Registers {@code url} as the machine's API URL (now when joined, else at the next join). */
+    void setApiUrl(String url) {
+        apiUrl = url;
+        threads.onReconcileThread(() -> {
+            Session s = currentSession();
+            if (s != null) {
+                try {
+                    registry.machines().register(machine(), s.lease.id());
+                } catch (StoreException e) {
+                    resyncDue = true; // the resync registers again
+                    scheduleRetry();
+                }
+            }
+        });
+    }
+
+    // ---- fencing -------------------------------------------------------------------------------
+
+    private void leaseLost(long leaseId, String reason) {
+        Session s = currentSession();
+        if (s != null && s.lease.id() == leaseId) {
+            fence(reason, false);
+        }
+    }
+
+    private void checkFence() {
+        AgentPhase p;
+        Instant validUntil;
+        stateLock.lock();
+        try {
+            p = phase;
+            validUntil = p == AgentPhase.JOINED ? session.lease.validUntil() : startingUntil;
+        } finally {
+            stateLock.unlock();
+        }
+        fencing.decide(p, leaseClock.instant(), validUntil, config.store().connectionState())
+                .ifPresent(reason -> fence(reason, false));
+    }
+
+    /**
+     * Fences: ends the session, stops every unit, and (unless draining) rejoins once they are all
+     * stopped. Does nothing when not starting or joined (unless draining). Returns when the stops
+     * are issued; the result completes once every unit is stopped and released. Any thread.
+     */
+    CompletableFuture<Void> fence(String reason, boolean drain) {
+        Session ended;
+        OptionalLong lease;
+        CompletableFuture<Void> stopped;
+        stateLock.lock();
+        try {
+            boolean active = phase == AgentPhase.STARTING || phase == AgentPhase.JOINED;
+            if (phase == AgentPhase.CLOSED || !active && !drain) {
+                return CompletableFuture.completedFuture(null);
+            }
+            rejoin &= !drain;
+            ended = session;
+            session = null;
+            lease = ended == null ? OptionalLong.empty() : OptionalLong.of(ended.lease.id());
+            phase = AgentPhase.FENCED;
+            fenceSettling = true;
+            lastFence = Optional.of(reason);
+            phaseChanged.signalAll();
+            stopped = runner.stopAll();
+        } finally {
+            stateLock.unlock();
+        }
+        if (drain) {
+            LOG.info("machine {} drains: stopping every unit", id);
+        } else {
+            LOG.warn("machine {} fences its units: {}", id, reason);
+        }
+        if (ended != null) {
+            ended.close();
+        }
+        events.emit(new AgentEvent.Fenced(id, lease, reason));
+        stopped.whenComplete((ok, error) -> threads.onReconcileThread(this::fenceSettled));
+        return stopped;
+    }
+
+    private void fenceSettled() {
+        loaded.clear(); // the next session loads everything from scratch
+        stateLock.lock();
+        try {
+            fenceSettling = false;
+        } finally {
+            stateLock.unlock();
+        }
+        tryJoin();
+    }
+
+    /** Revokes the last lease, if any (draining: the machine leaves at once). */
+    void revokeLastLease() {
+        OptionalLong lease;
+        stateLock.lock();
+        try {
+            lease = lastLease;
+        } finally {
+            stateLock.unlock();
+        }
+        lease.ifPresent(this::revokeQuietly);
+    }
+
+    // ---- passes --------------------------------------------------------------------------------
+
+    private void runPass() {
+        passQueued.set(false);
+        Session s = currentSession();
+        if (s == null) {
+            return;
+        }
+        boolean resync = resyncDue;
+        resyncDue = false;
+        try {
+            Reconciler.Outcome outcome = reconciler.pass(s, resync, this::machine, () -> currentSession() == s);
+            counts = outcome;
+            passFailures = 0;
+            if (outcome.failedTasks() > 0) {
+                scheduleRetry();
+            }
+        } catch (LeaseNotFoundException e) {
+            leaseLost(s.lease.id(), "the store refused a write on lease " + Long.toHexString(s.lease.id())
+                    + ": it is gone");
+        } catch (StoreException | RuntimeException e) {
+            if (passFailures++ == 0) {
+                LOG.warn("reconcile pass of machine {} failed, retrying every {}: {}", id, retryDelay, e.toString());
+            } else {
+                LOG.debug("reconcile pass of machine {} failed again: {}", id, e.toString());
+            }
+            resyncDue |= resync;
+            scheduleRetry();
+        }
+    }
+
+    private void scheduleRetry() {
+        if (retryQueued.compareAndSet(false, true)) {
+            threads.after(retryDelay, () -> {
+                retryQueued.set(false);
+                requestPass();
+            });
+        }
+    }
+
+    // ---- state and lifecycle -------------------------------------------------------------------
+
+    private Session currentSession() {
+        stateLock.lock();
+        try {
+            return phase == AgentPhase.JOINED ? session : null;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    AgentStatus status() {
+        stateLock.lock();
+        try {
+            Reconciler.Outcome c = counts;
+            OptionalLong lease = session == null ? OptionalLong.empty() : OptionalLong.of(session.lease.id());
+            return new AgentStatus(id, phase, lease, config.store().connectionState(), c.units(), c.globals(),
+                    c.running(), lastFence);
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    boolean awaitJoined(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        stateLock.lock();
+        try {
+            while (phase != AgentPhase.JOINED && phase != AgentPhase.CLOSED && nanos > 0) {
+                nanos = phaseChanged.awaitNanos(nanos);
+            }
+            return phase == AgentPhase.JOINED;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Stops the threads and the session (its lease is left to expire). Units keep running. */
+    @Override
+    public void close() {
+        Session ended;
+        stateLock.lock();
+        try {
+            if (phase == AgentPhase.CLOSED) {
+                return;
+            }
+            phase = AgentPhase.CLOSED;
+            ended = session;
+            session = null;
+            phaseChanged.signalAll();
+        } finally {
+            stateLock.unlock();
+        }
+        threads.close();
+        if (ended != null) {
+            ended.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.flotilla.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.flotilla.store.KvStore;
+import dev.flotilla.store.Lease;
+import dev.flotilla.store.LeaseNotFoundException;
+import dev.flotilla.store.StoreException;
+
+/**
+ * The machine's lease and its renewals. Renews with single {@link KvStore#keepAliveOnce} calls (not
+ * the store's background keep-alive) because fencing needs what that hides: when the last renewal
+ * that succeeded was sent. {@link #validUntil()} is that send time plus the TTL the store granted,
+ * the earliest moment the store may expire the lease. Renews every third of the TTL, measured from
+ * the last send; retries failures every tenth of the TTL (at most 500 ms); tells the
+ * {@link LossListener} once, and stops, when the store says the lease is gone. Thread-safe; renews
+ * on a virtual thread of its own.
+ */
+final class MachineLease implements AutoCloseable {
+
+    /** Told once when the store says the lease is gone. */
+    @FunctionalInterface
+    interface LossListener {
+        void leaseLost(long leaseId, String reason);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MachineLease.class);
+
+    private final KvStore store;
+    private final long id;
+    private final InstantSource clock;
+    private final LossListener listener;
+    private final Thread renewer;
+    private volatile Duration ttl;
+    private volatile Instant validUntil;
+    private volatile boolean closed;
+
+    private MachineLease(KvStore store, Lease lease, Instant sent, InstantSource clock, LossListener listener) {
+        this.store = store;
+        this.id = lease.id();
+        this.clock = clock;
+        this.listener = listener;
+        this.ttl = lease.ttl();
+        this.validUntil = sent.plus(lease.ttl());
+        this.renewer = Thread.ofVirtual().name("flotilla-lease-" + Long.toHexString(id)).unstarted(this::renewLoop);
+    }
+
+    /**
+     * Grants a lease of {@code ttl} (the store may round it up) and starts renewing it.
+     *
+     * @throws StoreException when the store does not grant one
+     */
+    static MachineLease grant(KvStore store, Duration ttl, InstantSource clock, LossListener listener)
+            throws StoreException {
+        Instant sent = clock.instant();
+        MachineLease lease = new MachineLease(store, store.grantLease(ttl), sent, clock, listener);
+        lease.renewer.start();
+        return lease;
+    }
+
+    /** The lease ID. */
+    long id() {
+        return id;
+    }
+
+    /** The TTL the store granted last. */
+    Duration ttl() {
+        return ttl;
+    }
+
+    /** The earliest moment the store may expire the lease, as far as the successful renewals tell. */
+    Instant validUntil() {
+        return validUntil;
+    }
+
+    private void renewLoop() {
+        // Sleeping is paced by the monotonic clock; only validUntil reads the injected one.
+        long next = System.nanoTime() + ttl.dividedBy(3).toNanos();
+        while (!closed) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(Math.min(wait, ttl.toNanos())));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            long sentNanos = System.nanoTime();
+            Instant sent = clock.instant();
+            try {
+                Duration granted = store.keepAliveOnce(id);
+                if (closed) {
+                    return;
+                }
+                ttl = granted;
+                validUntil = sent.plus(granted);
+                next = sentNanos + granted.dividedBy(3).toNanos();
+            } catch (LeaseNotFoundException e) {
+                if (!closed) {
+                    closed = true;
+                    listener.leaseLost(id, "the store says lease " + Long.toHexString(id)
+                            + " is gone (revoked, or expired)");
+                }
+                return;
+            } catch (StoreException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.debug("renewing lease {} failed, retrying: {}", Long.toHexString(id), e.toString());
+                next = System.nanoTime() + retryDelay(ttl).toNanos();
+            }
+        }
+    }
+
+    /** How long to wait before retrying a failed renewal: a tenth of the TTL, between 50 and 500 ms. */
+    static Duration retryDelay(Duration ttl) {
+        return Duration.ofMillis(Math.clamp(ttl.toMillis() / 10, 50, 500));
+    }
+
+    /** Stops renewing; the lease expires on its own unless revoked. Idempotent; the listener is not called. */
+    @Override
+    public void close() {
+        closed = true;
+        renewer.interrupt();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.flotilla.agent;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.GlobalUnitEntry;
+import dev.flotilla.registry.MachineView;
+import dev.flotilla.registry.ScheduleEntry;
+import dev.flotilla.runtime.UnitStatus;
+import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.ContentHash;
+import dev.flotilla.unit.MachineFacts;
+import dev.flotilla.unit.UnitName;
+
+/**
+ * Builds the reconciler's {@link Snapshot} from the machine's registry view and what its runtimes
+ * and loaded set hold: resolves contents (through {@link Definitions}), picks the global units
+ * whose {@code MachineMetadata=} matches this machine, routes units to runtimes, and finds which
+ * dependencies are cluster units. The only part of a pass that reads the store besides
+ * publishing. Confined to the reconcile thread.
+ */
+final class SnapshotBuilder {
+
+    private final Definitions definitions;
+    private final Runtimes runtimes;
+    private final MachineFacts facts;
+    private final Map<String, String> metadata;
+
+    SnapshotBuilder(Definitions definitions, Runtimes runtimes, MachineFacts facts, Map<String, String> metadata) {
+        this.definitions = definitions;
+        this.runtimes = runtimes;
+        this.facts = facts;
+        this.metadata = Map.copyOf(metadata);
+    }
+
+    /**
+     * The snapshot of {@code view} against {@code runtime} and {@code loaded}.
+     *
+     * @throws StoreException when fetching contents or asking about a dependency fails
+     */
+    Snapshot build(MachineView view, SortedMap<UnitName, UnitStatus> runtime, Map<UnitName, ContentHash> loaded)
+            throws StoreException {
+        TreeMap<UnitName, DesiredUnit> desired = new TreeMap<>();
+        TreeMap<UnitName, Problem> problems = new TreeMap<>();
+        TreeSet<UnitName> unresolved = new TreeSet<>();
+        for (ScheduleEntry entry : view.scheduled().values()) {
+            add(entry.unit(), entry.hash(), entry.desiredState(), false, desired, problems, unresolved);
+        }
+        for (GlobalUnitEntry entry : view.globals().values()) {
+            if (!view.scheduled().containsKey(entry.unit()) && entry.desiredState().isPlaced()) {
+                add(entry.unit(), entry.hash(), entry.desiredState(), true, desired, problems, unresolved);
+            }
+        }
+        Set<UnitName> keep = new HashSet<>(desired.keySet());
+        keep.addAll(problems.keySet());
+        keep.addAll(unresolved);
+        definitions.retain(keep);
+
+        TreeSet<UnitName> clusterUnits = new TreeSet<>();
+        for (DesiredUnit unit : desired.values()) {
+            for (UnitName dep : unit.dependencies().needed()) {
+                if (!desired.containsKey(dep) && !unresolved.contains(dep) && definitions.isClusterUnit(dep)) {
+                    clusterUnits.add(dep);
+                }
+            }
+        }
+        return new Snapshot(desired, problems, unresolved, clusterUnits, runtime, new TreeMap<>(loaded));
+    }
+
+    private void add(UnitName name, ContentHash hash, DesiredState state, boolean global,
+            Map<UnitName, DesiredUnit> desired, Map<UnitName, Problem> problems, Set<UnitName> unresolved)
+            throws StoreException {
+        switch (definitions.resolve(name, hash)) {
+            case Definitions.Resolved.Ok ok -> {
+                if (global && !ok.definition().fleet().allowsMetadata(metadata)) {
+                    return; // a global unit for other machines
+                }
+                if (runtimes.forUnit(name).isEmpty()) {
+                    problems.put(name, new Problem(hash, "not-found", "no runtime on this machine runs ."
+                            + name.type() + " units"));
+                    return;
+                }
+                DesiredUnit.Target target = state == DesiredState.LAUNCHED ? DesiredUnit.Target.LAUNCHED
+                        : DesiredUnit.Target.LOADED;
+                desired.put(name, new DesiredUnit(ok.definition(), hash, target, global,
+                        Dependencies.of(ok.definition(), facts)));
+            }
+            case Definitions.Resolved.Broken broken -> {
+                if (!global) {
+                    problems.put(name, new Problem(hash, "error", broken.reason()));
+                }
+            }
+            case Definitions.Resolved.Unavailable unavailable -> unresolved.add(name);
+        }
+    }
+}
