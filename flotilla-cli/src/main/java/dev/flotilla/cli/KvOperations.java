@@ -103,7 +103,7 @@ final class KvOperations {
         }
     }
 
-    private static KvStore open(EtcdOptions etcd) throws StoreException {
+    static KvStore open(EtcdOptions etcd) throws StoreException {
         return EtcdKvStore.connect(config(etcd));
     }
 

@@ -63,6 +63,20 @@ final class CliProcess {
             return process.isAlive();
         }
 
+        /** What the process has written to stdout so far. */
+        String outSoFar() {
+            try {
+                return Files.readString(out, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new AssertionError("cannot read the CLI's stdout: " + e, e);
+            }
+        }
+
+        /** Asks the process to stop, as Ctrl-C or a service manager would (SIGTERM). */
+        void terminate() {
+            process.destroy();
+        }
+
         /** What the process has written to stderr so far. */
         String errSoFar() {
             try {

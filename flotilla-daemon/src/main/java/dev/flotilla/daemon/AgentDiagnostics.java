@@ -1,0 +1,64 @@
+package dev.flotilla.daemon;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import dev.flotilla.agent.Agent;
+import dev.flotilla.api.JournalEntry;
+import dev.flotilla.api.UnitStatus;
+import dev.flotilla.runtime.UnitOperationException;
+import dev.flotilla.server.UnitDiagnostics;
+import dev.flotilla.unit.UnitName;
+
+/** Answers the API's status and journal questions from this machine's agent. Thread-safe. */
+final class AgentDiagnostics implements UnitDiagnostics {
+
+    private static final int STATUS_LINES = 10;
+
+    // Set once the agent exists: the API starts first, so the agent registers with the API's URL.
+    private volatile Agent agent;
+
+    void attach(Agent running) {
+        this.agent = running;
+    }
+
+    @Override
+    public Optional<UnitStatus> status(String unit) throws IOException {
+        Agent agent = this.agent;
+        if (agent == null) {
+            return Optional.empty();
+        }
+        UnitName name = UnitName.parse(unit);
+        Optional<dev.flotilla.runtime.UnitStatus> status = agent.unitStatus(name);
+        if (status.isEmpty()) {
+            return Optional.empty();
+        }
+        dev.flotilla.runtime.UnitStatus s = status.get();
+        List<JournalEntry> recent = journal(unit, STATUS_LINES).orElse(List.of());
+        return Optional.of(new UnitStatus(name.name(), agent.machineId().value(),
+                s.hash().map(dev.flotilla.unit.ContentHash::hex).orElse(null), s.load().systemdName(), s.active().systemdName(),
+                s.sub().systemdName(), s.mainPid().isPresent() ? s.mainPid().getAsLong() : null,
+                s.since().toString(), s.reason().orElse(null), recent));
+    }
+
+    @Override
+    public Optional<List<JournalEntry>> journal(String unit, int lines) throws IOException {
+        Agent agent = this.agent;
+        if (agent == null) {
+            return Optional.empty();
+        }
+        UnitName name = UnitName.parse(unit);
+        if (agent.unitStatus(name).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String machine = agent.machineId().value();
+            return Optional.of(agent.journal(name, lines).stream()
+                    .map(e -> new JournalEntry(e.time().toString(), machine, e.identifier(), e.message()))
+                    .toList());
+        } catch (UnitOperationException e) {
+            throw new IOException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.flotilla.daemon;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.flotilla.agent.Agent;
+import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.agent.AgentEvent;
+import dev.flotilla.agent.AgentStartException;
+import dev.flotilla.agent.AgentStatus;
+import dev.flotilla.registry.MachineId;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.server.ApiServer;
+import dev.flotilla.server.ApiSettings;
+
+/**
+ * Everything one machine runs: its agent, the engine that may lead the cluster from it, and the
+ * API server. The store is the caller's (a real agent's etcd connection, or dev mode's shared
+ * embedded store) and is not closed here.
+ *
+ * <p>Start order: the API server first (so the machine registers with its URL), then the agent,
+ * then the engine once the agent holds a lease (leadership lives on that lease and dies with it).
+ * Not thread-safe for start/close; the parts are.
+ */
+public final class MachineDaemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MachineDaemon.class);
+
+    private final Agent agent;
+    private final ApiServer api;
+    private final EngineStarter engine;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine) {
+        this.agent = agent;
+        this.api = api;
+        this.engine = engine;
+    }
+
+    /**
+     * Starts a machine.
+     *
+     * @param agentConfig the agent's configuration (store, IP, data dir, ...)
+     * @param apiHost     the address the API listens on
+     * @param apiPort     its port (0: any free one)
+     * @throws DaemonStartException when the API cannot listen (port in use) or the agent cannot start
+     *                              (data dir unusable or locked); whatever had started is stopped again
+     */
+    public static MachineDaemon start(AgentConfig agentConfig, String apiHost, int apiPort) throws DaemonStartException {
+        Objects.requireNonNull(agentConfig, "agentConfig");
+        Registry registry = Registry.create(agentConfig.store(), agentConfig.registryRoot(), agentConfig.clock());
+        AgentDiagnostics diagnostics = new AgentDiagnostics();
+        ApiServer api;
+        try {
+            api = ApiServer.start(registry, ApiSettings.on(apiHost, apiPort).withDiagnostics(diagnostics));
+        } catch (IOException | UncheckedIOException e) {
+            throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
+        }
+        Agent agent = new Agent(agentConfig.withApiUrl(api.url().toString()));
+        diagnostics.attach(agent);
+
+        EngineStarter engine = new EngineStarter(registry, agentConfig.store());
+        try {
+            agent.start();
+            agent.subscribe(engine);
+            // Events before the subscription are not replayed: an agent that joined already is told now.
+            AgentStatus status = agent.status();
+            if (status.leaseId().isPresent()) {
+                engine.onEvent(new AgentEvent.Joined(status.machineId(), status.leaseId().getAsLong(),
+                        agentConfig.leaseTtl()));
+            }
+        } catch (AgentStartException | RuntimeException e) {
+            engine.close();
+            agent.close();
+            api.close();
+            throw new DaemonStartException(rootMessage(e), e);
+        }
+        return new MachineDaemon(agent, api, engine);
+    }
+
+    /** This machine's ID (stable across restarts: kept in the data dir). */
+    public MachineId machineId() {
+        return agent.machineId();
+    }
+
+    /** Where this machine's API is served. */
+    public URI apiUrl() {
+        return api.url();
+    }
+
+    /** The agent, for status queries. */
+    public Agent agent() {
+        return agent;
+    }
+
+    /** Waits until the agent holds a lease and is registered. */
+    public boolean awaitJoined(Duration timeout) throws InterruptedException {
+        return agent.awaitJoined(timeout);
+    }
+
+    /**
+     * Stops the machine's processes but leaves its units running, for the next agent on the same
+     * data dir to adopt; the lease expires on its own, so the cluster reschedules them if no agent returns.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeEngine();
+            api.close();
+            agent.close();
+        }
+    }
+
+    /** Stops every unit of this machine, revokes its lease (its units move at once), and stops. */
+    public void drainAndClose(Duration timeout) {
+        if (closed.compareAndSet(false, true)) {
+            closeEngine();
+            api.close();
+            agent.drainAndClose(timeout);
+        }
+    }
+
+    private void closeEngine() {
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            LOG.warn("engine of {} did not close cleanly: {}", agent.machineId().shortId(), e.toString());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}
