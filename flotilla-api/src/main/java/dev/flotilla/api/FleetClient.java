@@ -173,6 +173,31 @@ public final class FleetClient implements AutoCloseable {
     }
 
     /**
+     * Flotilla extension: what {@code systemctl status} says of the unit on the machine that runs it, with its
+     * last journal lines; any agent answers (it forwards the request to the unit's machine).
+     *
+     * @throws ApiException 404 when the unit does not exist, is not placed, or does not run yet; 502/504 when
+     *     the machine running it does not answer; 501 when the server runs without an agent
+     */
+    public UnitStatus status(String name) throws ApiException {
+        Response r = send("GET", "/v1/units/" + segment(name) + "/status", null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.status(json), r.path());
+    }
+
+    /**
+     * Flotilla extension: the unit's last {@code lines} journal lines (0..10000), oldest first, from the machine
+     * that runs it; any agent answers.
+     *
+     * @throws ApiException as {@link #status}; 400 when {@code lines} is out of range
+     */
+    public List<JournalEntry> journal(String name, int lines) throws ApiException {
+        Response r = send("GET", "/v1/units/" + segment(name) + "/journal?lines=" + lines, null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.journal(json), r.path());
+    }
+
+    /**
      * Flotilla extension: whether the agent serving the API can read the cluster store.
      *
      * @throws ApiException 503 when it cannot

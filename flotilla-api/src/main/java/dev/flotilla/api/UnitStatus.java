@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Flotilla extension, {@code GET /v1/units/{name}/status}: what {@code systemctl status} says of a unit, from
- * the agent that runs it, asked through any agent's API. Served once agents serve it (until then the
- * endpoint answers 501). Immutable.
+ * the agent that runs it, asked through any agent's API (which forwards the request to the unit's machine).
+ * An API server without an agent answers 501. Immutable.
  *
  * @param name the unit
  * @param machineID the machine that runs it

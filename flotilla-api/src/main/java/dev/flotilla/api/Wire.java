@@ -116,6 +116,32 @@ final class Wire {
         return new UnitPlacement(string(m, "name"), string(m, "desiredState"), string(m, "machineID"), refusals);
     }
 
+    static UnitStatus status(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "UnitStatus");
+        Object pid = m.get("mainPID");
+        if (pid != null && !(pid instanceof Long)) {
+            throw new MalformedException("expected mainPID to be a whole number, found " + kind(pid));
+        }
+        return new UnitStatus(string(m, "name"), string(m, "machineID"), string(m, "hash"),
+                string(m, "systemdLoadState"), string(m, "systemdActiveState"), string(m, "systemdSubState"),
+                (Long) pid, string(m, "since"), string(m, "reason"), entries(m.get("recentLines"), "recentLines"));
+    }
+
+    /** The entries of a journal answer {@code {"name","entries":[...]}}. */
+    static List<JournalEntry> journal(Object json) throws MalformedException {
+        return entries(object(json, "journal").get("entries"), "entries");
+    }
+
+    private static List<JournalEntry> entries(Object json, String what) throws MalformedException {
+        List<JournalEntry> entries = new ArrayList<>();
+        for (Object o : list(json, what)) {
+            Map<String, Object> e = object(o, "JournalEntry");
+            entries.add(new JournalEntry(string(e, "time"), string(e, "machineID"), string(e, "stream"),
+                    string(e, "message")));
+        }
+        return entries;
+    }
+
     static Health health(Object json) throws MalformedException {
         Map<String, Object> m = object(json, "Health");
         return new Health(string(m, "status"), string(m, "leader"));

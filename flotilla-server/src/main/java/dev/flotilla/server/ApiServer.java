@@ -2,6 +2,7 @@ package dev.flotilla.server;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -27,13 +28,19 @@ import io.javalin.http.HttpResponseException;
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
  * (naming the unit file, line and reason), 404 for unknown units and paths, 405, 409 when concurrent writers
  * kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON, 501 for what is not
- * served yet, 503 when the store fails, 500 for bugs (logged).
+ * served yet, 502/504 when the machine running a unit fails or does not answer a forwarded status or journal
+ * request, 503 when the store fails, 500 for bugs (logged).
  *
  * <p>Thread-safe. {@link #close()} stops serving; requests in flight may be cut.
  */
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    /** How long forwarding a status or journal request waits to connect to the machine running the unit. */
+    static final Duration FORWARD_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long forwarding a status or journal request waits for that machine's answer. */
+    static final Duration FORWARD_READ_TIMEOUT = Duration.ofSeconds(5);
 
     private final Javalin app;
     private final URI url;
@@ -96,7 +103,8 @@ public final class ApiServer implements AutoCloseable {
         UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
         StatesResource states = new StatesResource(registry, settings.pageSize());
         MachinesResource machines = new MachinesResource(registry, settings.pageSize());
-        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics());
+        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
+                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT));
         int maxBody = settings.maxBodyBytes();
 
         config.routes.before(ctx -> {

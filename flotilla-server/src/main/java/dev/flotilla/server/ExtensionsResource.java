@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.flotilla.api.Health;
 import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.UnitPlacement;
+import dev.flotilla.api.UnitStatus;
 import dev.flotilla.registry.Leadership;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.ScheduleEntry;
@@ -31,10 +32,12 @@ final class ExtensionsResource {
 
     private final Registry registry;
     private final Optional<UnitDiagnostics> diagnostics;
+    private final DiagnosticsForwarder forwarder;
 
-    ExtensionsResource(Registry registry, Optional<UnitDiagnostics> diagnostics) {
+    ExtensionsResource(Registry registry, Optional<UnitDiagnostics> diagnostics, DiagnosticsForwarder forwarder) {
         this.registry = registry;
         this.diagnostics = diagnostics;
+        this.forwarder = forwarder;
     }
 
     /** 200 with the engine leader when the store answers; a store failure becomes 503. */
@@ -57,20 +60,36 @@ final class ExtensionsResource {
                 entry.map(e -> e.machineId().value()).orElse(null), refusals));
     }
 
-    /** The unit's status from this machine's agent. */
-    void status(Context ctx) throws IOException {
+    /** The unit's status from this machine's agent, or from the machine running it (one hop). */
+    void status(Context ctx) throws IOException, StoreException {
         UnitName name = UnitsResource.pathUnit(ctx);
         UnitDiagnostics source = agent("status");
-        Json.respond(ctx, 200, source.status(name.name()).orElseThrow(() -> notHere(name)));
+        Optional<UnitStatus> here = source.status(name.name());
+        if (here.isPresent()) {
+            Json.respond(ctx, 200, here.get());
+        } else {
+            elsewhere(ctx, name, "/status");
+        }
     }
 
-    /** The unit's last {@code ?lines=N} journal lines from this machine's agent. */
-    void journal(Context ctx) throws IOException {
+    /** The unit's last {@code ?lines=N} journal lines from this machine's agent, or from the machine running it. */
+    void journal(Context ctx) throws IOException, StoreException {
         UnitName name = UnitsResource.pathUnit(ctx);
         int lines = lines(ctx.queryParam("lines"));
         UnitDiagnostics source = agent("journal");
-        List<JournalEntry> entries = source.journal(name.name(), lines).orElseThrow(() -> notHere(name));
-        Json.respond(ctx, 200, Map.of("name", name.name(), "entries", entries));
+        Optional<List<JournalEntry>> here = source.journal(name.name(), lines);
+        if (here.isPresent()) {
+            Json.respond(ctx, 200, Map.of("name", name.name(), "entries", here.get()));
+        } else {
+            elsewhere(ctx, name, "/journal?lines=" + lines);
+        }
+    }
+
+    private void elsewhere(Context ctx, UnitName name, String tail) throws StoreException {
+        if (DiagnosticsForwarder.forwarded(ctx)) {
+            throw notHere(name);
+        }
+        forwarder.forward(ctx, name, "/v1/units/" + java.net.URLEncoder.encode(name.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + tail);
     }
 
     private UnitDiagnostics agent(String what) {
@@ -79,8 +98,8 @@ final class ExtensionsResource {
     }
 
     private static ApiFailure notHere(UnitName name) {
-        return ApiFailure.notFound("unit " + name + " does not run on this machine: ask the API of the machine "
-                + "it is placed on (GET /v1/units/" + name + "/placement)");
+        return ApiFailure.notFound("unit " + name + " does not run on the machine it is placed on (yet); "
+                + "see GET /v1/units/" + name + "/placement and /fleet/v1/state/" + name);
     }
 
     private static int lines(String raw) {

@@ -10,8 +10,8 @@ import dev.flotilla.api.UnitStatus;
 /**
  * What an agent adds to its API: the status and journal of the units its own machine runs. The server asks
  * it for {@code GET /v1/units/{name}/status} and {@code /journal}; an agent whose machine does not run the
- * unit answers empty, and the server then says which machine does (forwarding the request to that machine's
- * API is the next step, see docs/api.md). Implementations must be thread-safe: requests arrive concurrently.
+ * unit answers empty, and the server then forwards the request to the API of the machine the unit is placed on
+ * (docs/api.md). Implementations must be thread-safe: requests arrive concurrently.
  */
 public interface UnitDiagnostics {
 

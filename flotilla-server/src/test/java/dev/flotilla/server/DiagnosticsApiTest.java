@@ -48,7 +48,7 @@ class DiagnosticsApiTest extends ApiTestBase {
         assertThat(r.json().get("recentLines")).hasSize(2);
         Http.Response elsewhere = http.get("/v1/units/web.service/status");
         assertThat(elsewhere.status()).isEqualTo(404);
-        assertThat(elsewhere.errorMessage()).contains("does not run on this machine");
+        assertThat(elsewhere.errorMessage()).contains("unit web.service does not exist");
     }
 
     @Test

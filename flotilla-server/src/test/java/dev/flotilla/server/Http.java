@@ -53,6 +53,11 @@ final class Http implements AutoCloseable {
         return send(builder(path).GET());
     }
 
+    /** GET with one extra request header. */
+    Response get(String path, String header, String value) {
+        return send(builder(path).header(header, value).GET());
+    }
+
     Response delete(String path) {
         return send(builder(path).DELETE());
     }

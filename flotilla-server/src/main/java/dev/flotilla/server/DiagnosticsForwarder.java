@@ -1,0 +1,92 @@
+package dev.flotilla.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.ScheduleEntry;
+import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.UnitName;
+import io.javalin.http.Context;
+
+/**
+ * Forwards a status or journal request for a unit this machine does not run to the API of the machine it is
+ * placed on (the {@code apiUrl} of that machine's record), and passes its answer through unchanged. A
+ * forwarded request carries {@value #HOP_HEADER}, and a request carrying it is never forwarded again, so a
+ * request makes at most one hop. Thread-safe.
+ */
+final class DiagnosticsForwarder {
+
+    /** Marks a request one agent forwarded to another; its receiver answers from its own machine only. */
+    static final String HOP_HEADER = "X-Flotilla-Forwarded";
+
+    private final Registry registry;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+
+    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout) {
+        this.registry = registry;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+    }
+
+    /** True when {@code ctx} was forwarded by another agent (and must be answered here or not at all). */
+    static boolean forwarded(Context ctx) {
+        return ctx.header(HOP_HEADER) != null;
+    }
+
+    /**
+     * Answers {@code ctx} with the answer of the machine running {@code unit} to {@code pathAndQuery}.
+     *
+     * @throws ApiFailure 404 when the unit is unknown or not placed; 502 when its machine is gone or fails;
+     *     504 when it does not answer in time
+     * @throws StoreException when the registry cannot be read
+     */
+    void forward(Context ctx, UnitName unit, String pathAndQuery) throws StoreException {
+        registry.units().get(unit).orElseThrow(() -> ApiFailure.notFound("unit " + unit + " does not exist"));
+        ScheduleEntry entry = registry.schedule().get(unit).orElseThrow(() -> ApiFailure.notFound("unit " + unit
+                + " is not placed on any machine (load or start it first)"));
+        String id = entry.machineId().value();
+        Machine machine = registry.machines().get(entry.machineId()).orElseThrow(() -> new ApiFailure(502, "unit "
+                + unit + " is placed on machine " + id + ", which is no longer in the cluster; try again once "
+                + "the engine has moved it"));
+        String where = "machine " + id + " (" + machine.apiUrl() + ")";
+        HttpURLConnection c = null;
+        try {
+            c = (HttpURLConnection) URI.create(machine.apiUrl().replaceAll("/+$", "") + pathAndQuery).toURL()
+                    .openConnection();
+            c.setConnectTimeout((int) connectTimeout.toMillis());
+            c.setReadTimeout((int) readTimeout.toMillis());
+            c.setRequestProperty("Accept", "application/json");
+            c.setRequestProperty(HOP_HEADER, "1");
+            int status = c.getResponseCode();
+            if (status < 0) {
+                throw new ApiFailure(502, "the API of " + where + ", which runs unit " + unit
+                        + ", did not answer in HTTP");
+            }
+            byte[] body;
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                body = in == null ? new byte[0] : in.readAllBytes();
+            }
+            ctx.status(status).contentType("application/json").result(body);
+        } catch (ConnectException e) {
+            throw new ApiFailure(502, "cannot reach the API of " + where + ", which runs unit " + unit + ": "
+                    + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            throw new ApiFailure(504, "the API of " + where + ", which runs unit " + unit + ", did not answer within "
+                    + readTimeout.toMillis() + " ms");
+        } catch (IOException | IllegalArgumentException e) {
+            if (c != null) {
+                c.disconnect();
+            }
+            throw new ApiFailure(502, "asking the API of " + where + ", which runs unit " + unit + ", failed: "
+                    + e.getMessage());
+        }
+    }
+}
