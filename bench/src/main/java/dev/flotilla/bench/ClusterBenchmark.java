@@ -1,0 +1,304 @@
+package dev.flotilla.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.flotilla.api.ApiException;
+import dev.flotilla.api.DesiredState;
+import dev.flotilla.api.FleetClient;
+import dev.flotilla.api.Unit;
+import dev.flotilla.api.UnitOption;
+import dev.flotilla.api.UnitState;
+import dev.flotilla.daemon.DevCluster;
+import dev.flotilla.daemon.MachineDaemon;
+import dev.flotilla.unit.UnitFile;
+
+/**
+ * Launch latency and failover time of real exec units ({@code /bin/sleep} processes) on an
+ * in-process dev cluster ({@link DevCluster}: agents, engines and API servers on one embedded
+ * store), driven through the fleet v1 API the way the CLI drives it. A unit counts as started when
+ * its agent reports it {@code active}/{@code running} in {@code GET /fleet/v1/state}.
+ */
+final class ClusterBenchmark {
+
+    private static final String SINGLE = """
+            [Service]
+            ExecStart=/bin/sleep 100000
+            """;
+
+    private static final String TEMPLATE = """
+            [Unit]
+            Description=Sleeper %i
+
+            [Service]
+            ExecStart=/bin/sleep 100000
+            """;
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+
+    /** Launch figures: single-unit latencies in ms, and the bulk launch times in ms. */
+    record LaunchResult(int machines, double[] singleMillis, int instances, double[] bulkMillis,
+                        double[] bulkSubmitMillis) {
+    }
+
+    /** Failover figures in ms, one entry per run. */
+    record FailoverResult(int machines, int units, int[] movedPerRun, double[] lossToExpiryMillis,
+                          double[] expiryToActiveMillis, double[] lossToActiveMillis) {
+    }
+
+    private ClusterBenchmark() {
+    }
+
+    // ---------------------------------------------------------------- launch
+
+    static LaunchResult launch(int machines, int singles, int instances, int bulkRuns) throws Exception {
+        try (Env env = Env.start(machines)) {
+            FleetClient api = env.api;
+            // One unmeasured start warms up the JIT, the API server and the agents.
+            startOne(api, "warmup.service");
+            destroyAndAwaitGone(api, List.of("warmup.service"));
+            double[] single = new double[singles];
+            for (int i = 0; i < singles; i++) {
+                String name = "single-" + i + ".service";
+                single[i] = startOne(api, name);
+                destroyAndAwaitGone(api, List.of(name));
+            }
+            double[] bulk = new double[bulkRuns];
+            double[] submit = new double[bulkRuns];
+            for (int run = 0; run < bulkRuns; run++) {
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i <= instances; i++) {
+                    names.add("sleep-r" + run + "@" + i + ".service");
+                }
+                long start = System.nanoTime();
+                for (String name : names) {
+                    submit(api, name, TEMPLATE);
+                }
+                submit[run] = millisSince(start);
+                Set<String> wanted = new HashSet<>(names);
+                await("all " + instances + " instances active", Duration.ofMillis(100), () -> {
+                    long active = api.states(null, null).stream()
+                            .filter(s -> wanted.contains(s.name()) && running(s)).count();
+                    return active == instances;
+                });
+                bulk[run] = millisSince(start);
+                destroyAndAwaitGone(api, names);
+            }
+            return new LaunchResult(machines, single, instances, bulk, submit);
+        }
+    }
+
+    /** Submits one unit and returns the milliseconds until its agent reports it running. */
+    private static double startOne(FleetClient api, String name) throws Exception {
+        long start = System.nanoTime();
+        submit(api, name, SINGLE);
+        await(name + " active", Duration.ofMillis(2),
+                () -> api.states(null, name).stream().anyMatch(ClusterBenchmark::running));
+        return millisSince(start);
+    }
+
+    // ---------------------------------------------------------------- failover
+
+    /**
+     * Each run starts a fresh cluster, launches {@code units} instances, then closes one machine
+     * without draining it (its agent stops renewing; its processes keep running) and measures until
+     * every unit it ran is reported running on another machine.
+     */
+    static FailoverResult failover(int machines, int units, int runs) throws Exception {
+        int[] moved = new int[runs];
+        double[] toExpiry = new double[runs];
+        double[] expiryToActive = new double[runs];
+        double[] toActive = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            List<Long> orphans = new ArrayList<>();
+            try (Env env = Env.start(machines)) {
+                FleetClient api = env.api;
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i <= units; i++) {
+                    names.add("web@" + i + ".service");
+                    submit(api, "web@" + i + ".service", TEMPLATE);
+                }
+                await("all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
+                        .filter(ClusterBenchmark::running).count() == units);
+                // The last machine is lost: the API client talks to the first, which survives.
+                MachineDaemon lost = env.cluster.machines().getLast();
+                String lostId = lost.machineId().value();
+                List<String> onLost = api.states(lostId, null).stream().filter(ClusterBenchmark::running)
+                        .map(UnitState::name).toList();
+                if (onLost.isEmpty()) {
+                    throw new IllegalStateException("no unit was placed on the lost machine");
+                }
+                Set<Long> before = descendants();
+
+                long loss = System.nanoTime();
+                lost.close();
+                await("the lost machine's lease to expire", Duration.ofMillis(5),
+                        () -> api.machines().stream().noneMatch(m -> m.id().equals(lostId)));
+                long expiry = System.nanoTime();
+                await("the lost machine's units to run elsewhere", Duration.ofMillis(5), () -> {
+                    Map<String, String> where = new HashMap<>();
+                    for (UnitState s : api.states(null, null)) {
+                        if (running(s) && !s.machineID().equals(lostId)) {
+                            where.put(s.name(), s.machineID());
+                        }
+                    }
+                    return where.keySet().containsAll(onLost);
+                });
+                long active = System.nanoTime();
+                moved[run] = onLost.size();
+                toExpiry[run] = (expiry - loss) / 1e6;
+                expiryToActive[run] = (active - expiry) / 1e6;
+                toActive[run] = (active - loss) / 1e6;
+                // The closed agent left its processes running (nothing fences a dead agent in
+                // process): they are the descendants that existed before the loss and are not
+                // the surviving machines' units. Closing the cluster stops the survivors' units.
+                orphans.addAll(before);
+            } finally {
+                // Whatever is still alive of the pre-loss processes after the cluster closed is orphaned.
+                for (long pid : orphans) {
+                    ProcessHandle.of(pid).ifPresent(ClusterBenchmark::kill);
+                }
+            }
+        }
+        return new FailoverResult(machines, units, moved, toExpiry, expiryToActive, toActive);
+    }
+
+    private static Set<Long> descendants() {
+        Set<Long> pids = new HashSet<>();
+        ProcessHandle.current().descendants().forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
+    private static void kill(ProcessHandle process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A dev cluster under the work directory and an API client on its first machine. */
+    private record Env(DevCluster cluster, FleetClient api, Thread onExit) implements AutoCloseable {
+
+        static Env start(int machines) throws Exception {
+            Path work = Path.of(System.getProperty("flotilla.test.workdir", System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(work);
+            DevCluster cluster = DevCluster.start(machines, Files.createTempDirectory(work, "bench-cluster"), 0);
+            try {
+                if (!cluster.awaitJoined(Duration.ofSeconds(30))) {
+                    throw new IllegalStateException("the dev cluster's machines did not join within 30 s");
+                }
+                // Interrupting bench/run (Ctrl-C, SIGTERM) still stops the units' processes.
+                Thread onExit = new Thread(cluster::close, "bench-cluster-close");
+                Runtime.getRuntime().addShutdownHook(onExit);
+                return new Env(cluster, new FleetClient(cluster.machines().getFirst().apiUrl(), Duration.ofSeconds(30)),
+                        onExit);
+            } catch (Exception | Error e) {
+                cluster.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // The JVM is already exiting and the hook is closing too; closing twice is harmless.
+            }
+            try {
+                api.close();
+            } finally {
+                // Stops every unit of every machine still open, then the machines and the store.
+                cluster.close();
+            }
+        }
+    }
+
+    private static void submit(FleetClient api, String name, String contents) throws ApiException {
+        List<UnitOption> options = UnitFile.parse(name, contents).options().stream()
+                .map(o -> new UnitOption(o.section(), o.name(), o.value())).toList();
+        api.putUnit(Unit.submission(name, options, contents, DesiredState.LAUNCHED));
+    }
+
+    private static void destroyAndAwaitGone(FleetClient api, List<String> names) throws Exception {
+        for (String name : names) {
+            api.destroyUnit(name);
+        }
+        Set<String> gone = new HashSet<>(names);
+        await("destroyed units to stop", Duration.ofMillis(20),
+                () -> api.states(null, null).stream().noneMatch(s -> gone.contains(s.name())));
+    }
+
+    private static boolean running(UnitState s) {
+        return "active".equals(s.systemdActiveState()) && "running".equals(s.systemdSubState());
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Duration poll, Check check) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(poll);
+        }
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    // ---------------------------------------------------------------- reporting
+
+    static String markdown(LaunchResult r) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%d machines (in-process dev cluster), real `/bin/sleep` processes; "
+                + "`start` = `PUT /fleet/v1/units/NAME` with desiredState launched, until `GET /fleet/v1/state` "
+                + "reports the unit active/running.%n%n", r.machines()));
+        md.append("| measurement | p50 | p99 | min | max | samples |\n|---|---|---|---|---|---|\n");
+        double[] s = r.singleMillis();
+        Stats single = Stats.of(s);
+        md.append(String.format(Locale.ROOT, "| 1 unit: start → active | %,.1f ms | %,.1f ms | %,.1f ms | %,.1f ms | %d |%n",
+                single.median(), Stats.quantile(s, 0.99), single.min(), single.max(), s.length));
+        md.append("\n| measurement | median | min | max | runs |\n|---|---|---|---|---|\n");
+        Stats bulk = Stats.of(r.bulkMillis());
+        Stats submit = Stats.of(r.bulkSubmitMillis());
+        md.append(String.format(Locale.ROOT, "| %,d template instances: first start → all active | %,.0f ms | %,.0f ms | %,.0f ms | %d |%n",
+                r.instances(), bulk.median(), bulk.min(), bulk.max(), bulk.runs()));
+        md.append(String.format(Locale.ROOT, "| of which submitting the %,d units (sequential PUTs) | %,.0f ms | %,.0f ms | %,.0f ms | %d |%n",
+                r.instances(), submit.median(), submit.min(), submit.max(), submit.runs()));
+        return md.toString();
+    }
+
+    static String markdown(FailoverResult r) {
+        StringBuilder md = new StringBuilder();
+        int movedMin = java.util.Arrays.stream(r.movedPerRun()).min().orElse(0);
+        int movedMax = java.util.Arrays.stream(r.movedPerRun()).max().orElse(0);
+        md.append(String.format(Locale.ROOT, "%d machines (in-process dev cluster), %d units, default lease TTL; "
+                + "%d–%d units on the lost machine per run; %d runs.%n%n",
+                r.machines(), r.units(), movedMin, movedMax, r.movedPerRun().length));
+        md.append("| interval | p50 | p99 | min | max |\n|---|---|---|---|---|\n");
+        row(md, "loss → lease expired (machine gone from `GET /fleet/v1/machines`)", r.lossToExpiryMillis());
+        row(md, "lease expired → all its units active elsewhere", r.expiryToActiveMillis());
+        row(md, "**loss → all its units active elsewhere**", r.lossToActiveMillis());
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String label, double[] samples) {
+        Stats s = Stats.of(samples);
+        md.append(String.format(Locale.ROOT, "| %s | %,.0f ms | %,.0f ms | %,.0f ms | %,.0f ms |%n",
+                label, s.median(), Stats.quantile(samples, 0.99), s.min(), s.max()));
+    }
+}
