@@ -3,11 +3,13 @@ package dev.flotilla.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.DesiredState;
 import dev.flotilla.api.FleetClient;
+import dev.flotilla.api.Unit;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -66,6 +68,15 @@ abstract class ApiCommand implements Callable<Integer> {
             }
         }
         return waitFor;
+    }
+
+    /** The unit, or empty after telling stderr, as fleetctl does, that it was not found. */
+    Optional<Unit> lookup(FleetClient client, String name) throws ApiException {
+        Optional<Unit> found = client.unit(name);
+        if (found.isEmpty()) {
+            err().println("Unit " + name + " not found");
+        }
+        return found;
     }
 
     /** fleetctl's answer to a command given no units: a note on stderr, and success. */

@@ -36,9 +36,8 @@ final class RestartCommand extends ApiCommand {
         int exit = ExitCodes.OK;
         for (String raw : units) {
             String name = UnitArgs.name(raw);
-            Optional<Unit> found = client.unit(name);
+            Optional<Unit> found = lookup(client, name);
             if (found.isEmpty()) {
-                err().println("Unit " + name + " not found");
                 exit = ExitCodes.NOT_FOUND;
                 continue;
             }

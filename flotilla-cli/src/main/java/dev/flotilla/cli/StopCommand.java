@@ -35,9 +35,8 @@ final class StopCommand extends ApiCommand {
         List<String> stopping = new ArrayList<>();
         for (String raw : units) {
             String name = UnitArgs.name(raw);
-            Optional<Unit> found = client.unit(name);
+            Optional<Unit> found = lookup(client, name);
             if (found.isEmpty()) {
-                err().println("Unit " + name + " not found");
                 exit = ExitCodes.NOT_FOUND;
                 continue;
             }
