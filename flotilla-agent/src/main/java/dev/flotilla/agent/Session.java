@@ -8,7 +8,6 @@ import dev.flotilla.registry.RegistryListener;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.store.Watch;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,13 +15,9 @@ import java.util.List;
  * view kept current by that watch, and the book of states published on the lease. A fence ends the
  * session; rejoining starts a new one, so nothing of an old lease leaks into the next. The view is
  * guarded by a lock (the watch thread writes it, the reconcile thread reads it); the rest is
- * confined to the reconcile thread.
- *
- * <p>The view is kept as two: one fed only placement events, one fed only global-unit events.
- * {@link Registry#watchMachine} delivers the two kinds from two store watches, each in revision
- * order but in any order relative to each other, while {@link MachineView#withEvents} drops events
- * at or below the revision it has reached; one view would drop global-unit events older than a
- * placement event that happened to arrive first.
+ * confined to the reconcile thread. {@link Registry#watchMachine} delivers placement and
+ * global-unit events from two store watches, in any order relative to each other;
+ * {@link MachineView#withEvents} keeps a revision per kind, so one view takes both.
  */
 final class Session implements AutoCloseable {
 
@@ -33,8 +28,7 @@ final class Session implements AutoCloseable {
     private final Runnable onChange;
 
     private final Object lock = new Object();
-    private MachineView placements; // guarded by lock: advanced by placement events only
-    private MachineView globals; // guarded by lock: advanced by global-unit events only
+    private MachineView view; // guarded by lock
     private Watch watch; // guarded by lock
     private boolean watchEnded; // guarded by lock
     private boolean closed; // guarded by lock
@@ -55,25 +49,14 @@ final class Session implements AutoCloseable {
     void watch() throws StoreException {
         MachineView fresh = registry.machineView(machine);
         synchronized (lock) {
-            placements = fresh;
-            globals = fresh;
+            view = fresh;
             watchEnded = false;
         }
         Watch started = registry.watchMachine(machine, fresh.revision() + 1, new RegistryListener() {
             @Override
             public void onEvents(List<RegistryEvent> events) {
-                List<RegistryEvent> placed = new ArrayList<>();
-                List<RegistryEvent> global = new ArrayList<>();
-                for (RegistryEvent event : events) {
-                    switch (event) {
-                        case RegistryEvent.GlobalUnitChanged e -> global.add(e);
-                        case RegistryEvent.GlobalUnitRemoved e -> global.add(e);
-                        default -> placed.add(event);
-                    }
-                }
                 synchronized (lock) {
-                    placements = placements.withEvents(placed);
-                    globals = globals.withEvents(global);
+                    view = view.withEvents(events);
                 }
                 onChange.run();
             }
@@ -115,11 +98,8 @@ final class Session implements AutoCloseable {
         }
         MachineView fresh = registry.machineView(machine);
         synchronized (lock) {
-            if (fresh.revision() >= placements.revision()) {
-                placements = fresh;
-            }
-            if (fresh.revision() >= globals.revision()) {
-                globals = fresh;
+            if (fresh.revision() >= view.revision()) {
+                view = fresh;
             }
         }
     }
@@ -131,11 +111,10 @@ final class Session implements AutoCloseable {
         }
     }
 
-    /** The current view: the placements of one, the global units of the other. */
+    /** The current view. */
     MachineView view() {
         synchronized (lock) {
-            return new MachineView(Math.max(placements.revision(), globals.revision()), machine,
-                    placements.scheduled(), globals.globals());
+            return view;
         }
     }
 

@@ -81,7 +81,7 @@ final class EngineLoop implements Runnable {
         this.clock = clock;
         this.inbox = inbox;
         this.observer = observer;
-        this.leaderKey = new LeaderKeyWatch(store, registry, inbox);
+        this.leaderKey = new LeaderKeyWatch(registry.election(), inbox);
         this.resyncNanos = settings.resyncInterval().toNanos();
         this.quietNanos = settings.quietPeriod().toNanos();
         this.maxBatchNanos = settings.maxBatchDelay().toNanos();

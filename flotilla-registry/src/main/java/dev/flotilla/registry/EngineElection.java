@@ -5,12 +5,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.flotilla.store.Compare;
 import dev.flotilla.store.KeyValue;
 import dev.flotilla.store.LeaseNotFoundException;
 import dev.flotilla.store.Op;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.store.TxnResult;
+import dev.flotilla.store.Watch;
+import dev.flotilla.store.WatchEvent;
+import dev.flotilla.store.WatchListener;
 
 /**
  * Engine leader election on one key ({@code engine/leader}), attached to the leader's lease: the
@@ -20,6 +26,29 @@ import dev.flotilla.store.TxnResult;
  * writes can be guarded by it ({@link Schedule#apply(List, Leadership)}). Thread-safe.
  */
 public final class EngineElection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineElection.class);
+
+    /**
+     * Receives a {@linkplain #watchLeader leader watch}'s changes. Called from one thread at a time;
+     * should return quickly.
+     */
+    public interface LeaderListener {
+
+        /**
+         * The leader key changed at {@code revision}: {@code leader} is the new term, or empty when
+         * nobody leads any more (the key was deleted, or a malformed value was written over it: logged).
+         */
+        void leaderChanged(Optional<Leadership> leader, long revision);
+
+        /**
+         * The watch has ended and delivers nothing more: a {@link dev.flotilla.store.CompactedException}
+         * when its start revision is no longer kept, another {@link StoreException} when the store
+         * refused the watch. Read {@link #leader()} and watch again.
+         */
+        default void onError(StoreException error) {
+        }
+    }
 
     private final Context ctx;
 
@@ -66,6 +95,48 @@ public final class EngineElection {
      */
     public boolean resign(Leadership term) throws StoreException {
         return ctx.store().compareAndDelete(ctx.keys().leader(), term.term());
+    }
+
+    /**
+     * Watches the leader key from {@code fromRevision}: every change to it (elected, resigned, lease
+     * ended) in revision order, each exactly once, until the returned watch is closed or the listener
+     * is told of an error. With {@code fromRevision} 0 or less, this call first reads the store's
+     * revision and watches from the next one, so no change made after the call starts is missed.
+     * The listener is called from one thread at a time (the store's); a listener that throws is
+     * logged and the watch goes on. Closing the watch stops delivery (a call in
+     * progress may still finish). Thread-safe.
+     *
+     * @throws StoreException when the store fails the read or refuses the watch
+     */
+    public Watch watchLeader(long fromRevision, LeaderListener listener) throws StoreException {
+        Objects.requireNonNull(listener, "listener");
+        String key = ctx.keys().leader();
+        long from = fromRevision > 0 ? fromRevision : ctx.store().range(key).revision() + 1;
+        return ctx.store().watch(key, false, from, new WatchListener() {
+            @Override
+            public void onEvents(List<WatchEvent> events) {
+                for (WatchEvent e : events) {
+                    Optional<Leadership> leader = e.type() == WatchEvent.Type.PUT
+                            ? decode(List.of(e.kv()))
+                            : Optional.empty();
+                    try {
+                        listener.leaderChanged(leader, e.revision());
+                    } catch (RuntimeException ex) {
+                        LOG.error("A leader listener failed on the change at revision {}; the watch goes on",
+                                e.revision(), ex);
+                    }
+                }
+            }
+
+            @Override
+            public void onError(StoreException error) {
+                try {
+                    listener.onError(error);
+                } catch (RuntimeException ex) {
+                    LOG.error("A leader listener failed on the end of its watch", ex);
+                }
+            }
+        });
     }
 
     /** The compare that holds exactly while {@code term} lasts. */

@@ -146,7 +146,8 @@ public final class Registry {
      * {@link RegistryEvent.ScheduleRemoved} of its placements, {@link RegistryEvent.GlobalUnitChanged}
      * and {@link RegistryEvent.GlobalUnitRemoved}. Each kind arrives in revision order, exactly once;
      * a placement event and a global-unit event may arrive in either order relative to each other
-     * (they come from two store watches). The listener is called from one thread at a time.
+     * (they come from two store watches; {@link MachineView#withEvents} accepts them so). The
+     * listener is called from one thread at a time.
      *
      * @throws StoreException when the store refuses the watch
      */

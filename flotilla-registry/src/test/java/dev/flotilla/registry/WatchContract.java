@@ -176,6 +176,51 @@ abstract class WatchContract extends RegistryTestBase {
     }
 
     @Test
+    void leaderWatchSeesEveryTermChangeInOrder() throws StoreException {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        List<StoreException> errors = Collections.synchronizedList(new ArrayList<>());
+        List<Long> revisions = Collections.synchronizedList(new ArrayList<>());
+        long lease1 = lease();
+        long lease2 = lease();
+        Watch watch = registry.election().watchLeader(0, new EngineElection.LeaderListener() {
+            @Override
+            public void leaderChanged(java.util.Optional<Leadership> leader, long revision) {
+                seen.add(leader.map(l -> l.machineId() + "@" + l.term()).orElse("none"));
+                revisions.add(revision);
+            }
+
+            @Override
+            public void onError(StoreException error) {
+                errors.add(error);
+            }
+        });
+        try {
+            Leadership first = registry.election().campaign(M1, lease1).orElseThrow();
+            assertThat(registry.election().campaign(M2, lease2)).isEmpty(); // writes nothing
+            registry.election().resign(first);
+            Leadership second = registry.election().campaign(M2, lease2).orElseThrow();
+            store().revokeLease(lease2);
+            store().put(root + "engine/leader", "{}".getBytes(UTF_8)); // malformed: nobody leads
+            long end = storeRevision();
+
+            await().atMost(WAIT).until(() -> seen.size() == 5);
+            assertThat(seen).containsExactly(M1 + "@" + first.term(), "none", M2 + "@" + second.term(), "none",
+                    "none");
+            assertThat(revisions).isSorted().doesNotHaveDuplicates().startsWith(first.term()).endsWith(end);
+            assertThat(errors).isEmpty();
+
+            // From a given revision: replays the same changes from there on.
+            List<Long> replayed = Collections.synchronizedList(new ArrayList<>());
+            try (Watch again = registry.election().watchLeader(second.term(), (leader, revision) -> replayed.add(revision))) {
+                await().atMost(WAIT).until(() -> replayed.size() == 3);
+                assertThat(replayed).containsExactlyElementsOf(revisions.subList(2, 5));
+            }
+        } finally {
+            watch.close();
+        }
+    }
+
+    @Test
     void malformedValuesAreSkippedByReadersAndWatchers() throws StoreException, RegistryException {
         Recorder recorder = new Recorder();
         Watch watch = registry.watch(storeRevision() + 1, recorder);
