@@ -70,6 +70,64 @@ abstract class ApiCommand implements Callable<Integer> {
         return waitFor;
     }
 
+    /**
+     * load and start: submits the units where needed, moves them up to {@code state}, and waits for them
+     * (unless the block options say not to).
+     */
+    int submitAndRaise(FleetClient client, List<String> units, boolean replace, DesiredState state, String verb,
+            int attempts) throws ApiException {
+        if (units.isEmpty()) {
+            return noUnits();
+        }
+        List<UnitSubmitter.Ready> ready = new UnitSubmitter(client, out(), err(), replace, verb).ensure(units);
+        List<String> waitFor = trigger(client, ready, state, verb);
+        new StateWaiter(client, new MachineLegends(client), out(), err()).await(waitFor, state, verb, attempts, false);
+        return ExitCodes.OK;
+    }
+
+    /**
+     * stop and unload: moves existing units down to {@code state} (LOADED or INACTIVE) and waits for them.
+     * Units already there are left alone; stopping a unit that is not loaded is refused, as fleetctl does.
+     * Ends with fleetctl's "Successfully ... units [...]" line on stderr.
+     */
+    int lower(FleetClient client, List<String> units, DesiredState state, String verb, String done, int attempts)
+            throws ApiException {
+        if (units.isEmpty()) {
+            return noUnits();
+        }
+        int exit = ExitCodes.OK;
+        List<String> waitFor = new ArrayList<>();
+        for (String raw : units) {
+            String name = UnitArgs.name(raw);
+            Optional<Unit> found = lookup(client, name);
+            if (found.isEmpty()) {
+                exit = ExitCodes.NOT_FOUND;
+                continue;
+            }
+            Unit unit = found.get();
+            boolean global = UnitArgs.isGlobal(unit);
+            if (!global && state == DesiredState.LOADED
+                    && DesiredState.fromWire(unit.desiredState()) == DesiredState.INACTIVE) {
+                throw new CliException(ExitCodes.FAILED, "Unable to " + verb + " unit " + name
+                        + " in state inactive: load or start it first");
+            }
+            if (!global && state.wire().equals(unit.desiredState()) && state.wire().equals(unit.currentState())) {
+                continue;
+            }
+            client.setDesiredState(name, state);
+            if (global) {
+                out().println("Triggered global unit " + name + " " + verb);
+            } else {
+                waitFor.add(name);
+            }
+        }
+        new StateWaiter(client, new MachineLegends(client), out(), err()).await(waitFor, state, verb, attempts, false);
+        if (!waitFor.isEmpty() || exit == ExitCodes.OK) {
+            err().println("Successfully " + done + " units " + waitFor.toString().replace(", ", " ") + ".");
+        }
+        return exit;
+    }
+
     /** The unit, or empty after telling stderr, as fleetctl does, that it was not found. */
     Optional<Unit> lookup(FleetClient client, String name) throws ApiException {
         Optional<Unit> found = client.unit(name);

@@ -30,14 +30,6 @@ final class LoadCommand extends ApiCommand {
 
     @Override
     int run(FleetClient client) throws ApiException {
-        if (units.isEmpty()) {
-            return noUnits();
-        }
-        int attempts = block.attempts();
-        List<UnitSubmitter.Ready> ready = new UnitSubmitter(client, out(), err(), replace, "load").ensure(units);
-        List<String> waitFor = trigger(client, ready, DesiredState.LOADED, "load");
-        new StateWaiter(client, new MachineLegends(client), out(), err()).await(waitFor, DesiredState.LOADED, "load",
-                attempts, false);
-        return ExitCodes.OK;
+        return submitAndRaise(client, units, replace, DesiredState.LOADED, "load", block.attempts());
     }
 }

@@ -35,14 +35,6 @@ final class StartCommand extends ApiCommand {
 
     @Override
     int run(FleetClient client) throws ApiException {
-        if (units.isEmpty()) {
-            return noUnits();
-        }
-        int attempts = block.attempts();
-        List<UnitSubmitter.Ready> ready = new UnitSubmitter(client, out(), err(), replace, "start").ensure(units);
-        List<String> waitFor = trigger(client, ready, DesiredState.LAUNCHED, "start");
-        new StateWaiter(client, new MachineLegends(client), out(), err()).await(waitFor, DesiredState.LAUNCHED, "start",
-                attempts, false);
-        return ExitCodes.OK;
+        return submitAndRaise(client, units, replace, DesiredState.LAUNCHED, "start", block.attempts());
     }
 }
