@@ -7,30 +7,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.flotilla.api.DesiredState;
-import dev.flotilla.api.FleetClient;
-import dev.flotilla.api.Unit;
-import dev.flotilla.api.UnitOption;
 import dev.flotilla.api.UnitState;
-import dev.flotilla.unit.UnitFile;
 
 /**
  * The whole stack in one process: four machines (agents with real processes, engines, API servers)
  * on one embedded store, driven through the fleet v1 API like the CLI drives it.
  */
-class DevClusterTest {
+class DevClusterTest extends DevClusterTestBase {
 
     private static final String WEB_TEMPLATE = """
             [Unit]
@@ -41,38 +32,8 @@ class DevClusterTest {
             Restart=always
             """;
 
-    private DevCluster cluster;
-    private FleetClient api;
-
-    @BeforeEach
-    void startCluster() throws Exception {
-        Path work = Path.of(System.getProperty("flotilla.test.workdir", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(work);
-        cluster = DevCluster.start(4, Files.createTempDirectory(work, "dev-cluster"), 0);
-        assertThat(cluster.awaitJoined(Duration.ofSeconds(20))).as("all four machines join").isTrue();
-        api = new FleetClient(cluster.machines().getFirst().apiUrl(), Duration.ofSeconds(10));
-    }
-
-    @AfterEach
-    void stopCluster() {
-        if (api != null) {
-            api.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private void launch(String name, String contents) throws Exception {
-        List<UnitOption> options = UnitFile.parse(name, contents).options().stream()
-                .map(o -> new UnitOption(o.section(), o.name(), o.value())).toList();
-        api.putUnit(Unit.submission(name, options, contents, DesiredState.LAUNCHED));
-    }
-
     private Map<String, UnitState> runningStates() throws Exception {
-        return api.states(null, null).stream()
-                .filter(s -> "active".equals(s.systemdActiveState()) && "running".equals(s.systemdSubState()))
-                .collect(Collectors.toMap(UnitState::name, s -> s, (a, b) -> a, TreeMap::new));
+        return states(s -> "active".equals(s.systemdActiveState()) && "running".equals(s.systemdSubState()));
     }
 
     @Test

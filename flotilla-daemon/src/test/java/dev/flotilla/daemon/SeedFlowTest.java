@@ -3,31 +3,19 @@ package dev.flotilla.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.flotilla.api.DesiredState;
-import dev.flotilla.api.FleetClient;
-import dev.flotilla.api.Unit;
-import dev.flotilla.api.UnitOption;
 import dev.flotilla.api.UnitState;
-import dev.flotilla.unit.UnitFile;
 
 /**
  * The tutorial's fleet services on four machines, with processes standing in for its containers:
  * db, dbhelper and mondb together (X-ConditionMachineOf=db.service), ten web instances spread over
  * the machines, and each monweb@NN beside its web@NN (X-ConditionMachineOf=web@%i.service).
  */
-class SeedFlowTest {
+class SeedFlowTest extends DevClusterTestBase {
 
     private static final String DB = """
             [Unit]
@@ -106,37 +94,8 @@ class SeedFlowTest {
             X-ConditionMachineOf=web@%i.service
             """;
 
-    private DevCluster cluster;
-    private FleetClient api;
-
-    @BeforeEach
-    void startCluster() throws Exception {
-        Path work = Path.of(System.getProperty("flotilla.test.workdir", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(work);
-        cluster = DevCluster.start(4, Files.createTempDirectory(work, "seed-flow"), 0);
-        assertThat(cluster.awaitJoined(Duration.ofSeconds(20))).isTrue();
-        api = new FleetClient(cluster.machines().getFirst().apiUrl(), Duration.ofSeconds(10));
-    }
-
-    @AfterEach
-    void stopCluster() {
-        if (api != null) {
-            api.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private void launch(String name, String contents) throws Exception {
-        List<UnitOption> options = UnitFile.parse(name, contents).options().stream()
-                .map(o -> new UnitOption(o.section(), o.name(), o.value())).toList();
-        api.putUnit(Unit.submission(name, options, contents, DesiredState.LAUNCHED));
-    }
-
     private Map<String, UnitState> activeStates() throws Exception {
-        return api.states(null, null).stream().filter(s -> "active".equals(s.systemdActiveState()))
-                .collect(Collectors.toMap(UnitState::name, s -> s, (a, b) -> a, TreeMap::new));
+        return states(s -> "active".equals(s.systemdActiveState()));
     }
 
     @Test
