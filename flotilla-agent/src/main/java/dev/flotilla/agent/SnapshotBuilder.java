@@ -14,15 +14,17 @@ import dev.flotilla.registry.ScheduleEntry;
 import dev.flotilla.runtime.UnitStatus;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.unit.ContentHash;
+import dev.flotilla.unit.FleetOptions;
 import dev.flotilla.unit.MachineFacts;
 import dev.flotilla.unit.UnitName;
 
 /**
  * Builds the reconciler's {@link Snapshot} from the machine's registry view and what its runtimes
  * and loaded set hold: resolves contents (through {@link Definitions}), picks the global units
- * whose {@code MachineMetadata=} matches this machine, routes units to runtimes, and finds which
- * dependencies are cluster units. The only part of a pass that reads the store besides
- * publishing. Confined to the reconcile thread.
+ * whose {@code MachineMetadata=} matches this machine (of two that conflict, the first by name, as
+ * the scheduler counts them), routes units to runtimes, and finds which dependencies are cluster
+ * units. The only part of a pass that reads the store besides publishing. Confined to the
+ * reconcile thread.
  */
 final class SnapshotBuilder {
 
@@ -49,11 +51,14 @@ final class SnapshotBuilder {
         TreeMap<UnitName, Problem> problems = new TreeMap<>();
         TreeSet<UnitName> unresolved = new TreeSet<>();
         for (ScheduleEntry entry : view.scheduled().values()) {
-            add(entry.unit(), entry.hash(), entry.desiredState(), false, desired, problems, unresolved);
+            add(entry.unit(), entry.hash(), entry.desiredState(), null, desired, problems, unresolved);
         }
+        // By name (the view is sorted), as the scheduler places global units: it counts them toward the
+        // machine's load and keeps conflicting units off it, so the agent must run the same ones.
+        Map<UnitName, FleetOptions> globalsHere = new TreeMap<>();
         for (GlobalUnitEntry entry : view.globals().values()) {
             if (!view.scheduled().containsKey(entry.unit()) && entry.desiredState().isPlaced()) {
-                add(entry.unit(), entry.hash(), entry.desiredState(), true, desired, problems, unresolved);
+                add(entry.unit(), entry.hash(), entry.desiredState(), globalsHere, desired, problems, unresolved);
             }
         }
         Set<UnitName> keep = new HashSet<>(desired.keySet());
@@ -72,13 +77,27 @@ final class SnapshotBuilder {
         return new Snapshot(desired, problems, unresolved, clusterUnits, runtime, new TreeMap<>(loaded));
     }
 
-    private void add(UnitName name, ContentHash hash, DesiredState state, boolean global,
+    /**
+     * Adds the unit to the snapshot.
+     *
+     * @param globalsHere null for a placed unit; for a global unit, the global units that run here so far
+     *     (earlier by name), to which it is added if it runs here too
+     */
+    private void add(UnitName name, ContentHash hash, DesiredState state, Map<UnitName, FleetOptions> globalsHere,
             Map<UnitName, DesiredUnit> desired, Map<UnitName, Problem> problems, Set<UnitName> unresolved)
             throws StoreException {
+        boolean global = globalsHere != null;
         switch (definitions.resolve(name, hash)) {
             case Definitions.Resolved.Ok ok -> {
-                if (global && !ok.definition().fleet().allowsMetadata(metadata)) {
+                FleetOptions fleet = ok.definition().fleet();
+                if (global && !fleet.allowsMetadata(metadata)) {
                     return; // a global unit for other machines
+                }
+                if (global && conflictsWithAny(name, fleet, globalsHere)) {
+                    return; // an earlier global unit runs here instead, as the scheduler decided
+                }
+                if (global) {
+                    globalsHere.put(name, fleet);
                 }
                 if (runtimes.forUnit(name).isEmpty()) {
                     problems.put(name, new Problem(hash, "not-found", "no runtime on this machine runs ."
@@ -97,5 +116,15 @@ final class SnapshotBuilder {
             }
             case Definitions.Resolved.Unavailable unavailable -> unresolved.add(name);
         }
+    }
+
+    /** Whether {@code name} conflicts with one of {@code others}, in either direction (fleet checks both). */
+    private static boolean conflictsWithAny(UnitName name, FleetOptions fleet, Map<UnitName, FleetOptions> others) {
+        for (Map.Entry<UnitName, FleetOptions> other : others.entrySet()) {
+            if (fleet.conflictsWith(name, other.getKey()) || other.getValue().conflictsWith(other.getKey(), name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -153,6 +153,26 @@ class AgentUnitsTest {
     }
 
     @Test
+    void ofTwoConflictingGlobalUnitsOnlyTheFirstByNameRuns() throws Exception {
+        Agent a = cluster.start("127.0.0.2");
+        cluster.submit("mon-b.service", "[X-Fleet]\nGlobal=true\n" + SLEEP, DesiredState.LAUNCHED);
+        cluster.submit("other.service", "[X-Fleet]\nGlobal=true\n" + SLEEP, DesiredState.LAUNCHED);
+        long b = pid(cluster.awaitState("mon-b.service", a, "active/running"));
+        cluster.awaitState("other.service", a, "active/running");
+
+        // mon-a's glob names mon-b (mon-b names nothing): the conflict counts both ways, and mon-a comes first.
+        cluster.submit("mon-a.service", "[X-Fleet]\nGlobal=true\nConflicts=mon-b.service\n" + SLEEP, DesiredState.LAUNCHED);
+        cluster.awaitState("mon-a.service", a, "active/running");
+        await().atMost(BOUND).until(() -> !alive(b) && cluster.state("mon-b.service", a).isEmpty()
+                && a.status().globalUnits() == 2);
+        assertThat(cluster.state("other.service", a)).hasValueSatisfying(s ->
+                assertThat(TestCluster.stateName(s)).isEqualTo("active/running"));
+
+        cluster.registry.units().destroy(new UnitName("mon-a.service"));
+        cluster.awaitState("mon-b.service", a, "active/running");
+    }
+
+    @Test
     void idleAgentWritesNothingButKeepAlives() throws Exception {
         Agent a = cluster.start(cluster.config("127.0.0.2", Map.of()).withLeaseTtl(Duration.ofSeconds(2))
                 .withResyncInterval(Duration.ofMillis(500)));
