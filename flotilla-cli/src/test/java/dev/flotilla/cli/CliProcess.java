@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class CliProcess {
 
+    /** The variables that would point the CLI elsewhere; removed from every child's environment. */
+    static final List<String> FOREIGN_ENVIRONMENT = List.of("FLOTILLA_ETCD", "FLOTILLA_DEBUG", "FLOTILLA_ENDPOINT",
+            "FLEETCTL_ENDPOINT");
+
     record Result(int exitCode, String out, String err, byte[] outBytes) {
         @Override
         public String toString() {
@@ -129,6 +133,27 @@ final class CliProcess {
 
     /** Starts the CLI and returns at once. */
     static Running start(Options options, String... args) {
+        List<String> command = command(options, args);
+        try {
+            Path out = Files.createTempFile("flotilla-cli", ".out");
+            Path err = Files.createTempFile("flotilla-cli", ".err");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (options.dir() != null) {
+                builder.directory(options.dir().toFile());
+            }
+            builder.environment().keySet().removeAll(FOREIGN_ENVIRONMENT);
+            builder.environment().putAll(options.env());
+            return new Running(builder.start(), out, err, String.join(" ", args));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run the CLI: " + e, e);
+        }
+    }
+
+    /**
+     * The command line that runs the packaged jar with {@code args} (the JVM, its flags, {@code -jar}), for
+     * callers that manage the process themselves ({@link AgentProcessCluster}'s agents).
+     */
+    static List<String> command(Options options, String... args) {
         Path jar = Path.of(System.getProperty("flotilla.jar", "target/flotilla.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no " + jar + ": the CLI tests run after 'package' (use ./mvnw verify)");
@@ -138,20 +163,6 @@ final class CliProcess {
         command.addAll(options.jvm());
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("flotilla-cli", ".out");
-            Path err = Files.createTempFile("flotilla-cli", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            if (options.dir() != null) {
-                builder.directory(options.dir().toFile());
-            }
-            for (String name : List.of("FLOTILLA_ETCD", "FLOTILLA_DEBUG", "FLOTILLA_ENDPOINT", "FLEETCTL_ENDPOINT")) {
-                builder.environment().remove(name);
-            }
-            builder.environment().putAll(options.env());
-            return new Running(builder.start(), out, err, String.join(" ", args));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run the CLI: " + e, e);
-        }
+        return command;
     }
 }
