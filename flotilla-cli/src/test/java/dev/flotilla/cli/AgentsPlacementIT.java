@@ -62,7 +62,7 @@ class AgentsPlacementIT {
     @Test
     void fiveMutuallyConflictingUnitsOnThreeMachinesRunThreeOnDistinctMachines() {
         String marker = cluster.newMarker();
-        List<String> start = new ArrayList<>(List.of("start", "--block-attempts", "3"));
+        List<String> start = new ArrayList<>(List.of("start", "--block-attempts", "4"));
         for (int i = 0; i < 5; i++) {
             cluster.unitFile("conflict." + i + ".service", "[Service]\nExecStart=/bin/sleep " + marker + i
                     + "\n\n[X-Fleet]\nConflicts=conflict.*.service\n");
@@ -72,7 +72,7 @@ class AgentsPlacementIT {
         assertThat(started.exitCode()).as("two of the five cannot run: %s", started).isEqualTo(1);
         assertThat(started.out().lines()).hasSize(3).allMatch(line -> line.matches(
                 "Unit conflict\\.[0-4]\\.service launched on [0-9a-f]{8}\\.\\.\\./127\\.0\\.4\\.[123]"));
-        assertThat(started.err().lines().filter(line -> line.contains(" did not become launched within 3 attempts (6 s): "
+        assertThat(started.err().lines().filter(line -> line.contains(" did not become launched within 4 attempts (8 s): "
                 + "it cannot be scheduled:"))).hasSize(2);
         for (AgentProcess machine : List.of(a, b, c)) {
             assertThat(Pattern.compile("\n  " + Pattern.quote(machine.legend()) + ": conflicts with conflict\\.[0-4]\\.service\n")
