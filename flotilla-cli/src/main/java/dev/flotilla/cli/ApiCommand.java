@@ -49,15 +49,29 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     /**
-     * Sets the desired state of every unit in {@code ready} that does not have it yet (fleetctl leaves the
-     * others alone and does not wait for them); reports global units as triggered. Returns the units to wait
-     * for.
+     * Sets the desired state of every unit in {@code ready} that does not have it yet; reports global units as
+     * triggered. Returns the units to wait for: those whose state changed, and those already there whose
+     * contents this run replaced (they are waited for until their machine runs the new contents). A unit that
+     * already had the state is otherwise left alone, as fleetctl does, except that when it still waits for a
+     * machine the reasons are printed on stderr: re-running {@code start} is how people ask "why not?".
      */
     List<String> trigger(FleetClient client, List<UnitSubmitter.Ready> ready, DesiredState state, String verb)
             throws ApiException {
         List<String> waitFor = new ArrayList<>();
+        StateWaiter waiter = null;
         for (UnitSubmitter.Ready r : ready) {
             if (r.desired() == state) {
+                if (r.global()) {
+                    continue;
+                }
+                if (r.replaced()) {
+                    waitFor.add(r.name());
+                } else if (state != DesiredState.INACTIVE) {
+                    if (waiter == null) {
+                        waiter = new StateWaiter(client, new MachineLegends(client), out(), err());
+                    }
+                    waiter.explainIfWaiting(r.name());
+                }
                 continue;
             }
             client.setDesiredState(r.name(), state);

@@ -104,11 +104,37 @@ final class StateWaiter {
         }
     }
 
+    /**
+     * Whether the unit got there. For {@code launched}, its machine must report it active with the unit's
+     * current contents (after {@code start --replace}, the old contents running is not enough).
+     */
     private static boolean reached(Seen s, DesiredState goal) {
         if (!goal.wire().equals(s.unit().currentState())) {
             return false;
         }
-        return goal != DesiredState.LAUNCHED || s.state() != null && s.state().isLoadedAndActive();
+        if (goal != DesiredState.LAUNCHED) {
+            return true;
+        }
+        UnitState state = s.state();
+        return state != null && state.isLoadedAndActive()
+                && (state.hash() == null || s.unit().hash() == null || state.hash().equals(s.unit().hash()));
+    }
+
+    /**
+     * For a unit that already has the desired state: if it is not placed on a machine and the engine has
+     * recorded why, says so on stderr (and does not wait).
+     */
+    void explainIfWaiting(String name) throws ApiException {
+        Unit unit = client.unit(name).orElse(null);
+        if (unit == null || unit.machineID() != null) {
+            return;
+        }
+        List<UnitPlacement.Refusal> reasons = reasons(name);
+        if (!reasons.isEmpty()) {
+            err.println("Unit " + name + " is " + unit.desiredState() + " but cannot be scheduled yet (still waiting):"
+                    + reasonLines(reasons));
+            err.flush();
+        }
     }
 
     private Map<String, Seen> observe(Set<String> names, DesiredState goal) throws ApiException {

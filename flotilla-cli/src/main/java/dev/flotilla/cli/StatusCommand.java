@@ -7,6 +7,7 @@ import dev.flotilla.api.ApiException;
 import dev.flotilla.api.FleetClient;
 import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.Unit;
+import dev.flotilla.api.UnitPlacement;
 import dev.flotilla.api.UnitStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Parameters;
         header = "Show the status of units, as systemctl status does, wherever they run.",
         description = {"Asks the API, which asks the machine running each unit (no SSH): load and active",
                 "state, since when, the machine, the main PID, why it failed, and its last journal lines.",
+                "A unit on no machine shows why (not started yet, or why it cannot be scheduled).",
                 "Exits 1 when a unit does not exist or does not run anywhere."})
 final class StatusCommand extends ApiCommand {
 
@@ -29,18 +31,46 @@ final class StatusCommand extends ApiCommand {
         }
         MachineLegends legends = new MachineLegends(client);
         boolean first = true;
+        int exit = ExitCodes.OK;
         for (String arg : units) {
             String name = UnitArgs.name(arg);
             Unit unit = client.unit(name)
                     .orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "Unit " + name + " does not exist"));
-            UnitStatus status = client.status(name);
             if (!first) {
                 out().println();
             }
             first = false;
-            print(unit, status, legends);
+            if (unit.machineID() == null && !UnitArgs.isGlobal(unit)) {
+                printUnplaced(client, unit, legends);
+                exit = ExitCodes.NOT_FOUND;
+                continue;
+            }
+            print(unit, client.status(name), legends);
         }
-        return ExitCodes.OK;
+        return exit;
+    }
+
+    /** A unit on no machine: say why (not started, or the engine's reasons it cannot be placed). */
+    private void printUnplaced(FleetClient client, Unit unit, MachineLegends legends) throws ApiException {
+        String description = UnitArgs.description(unit).map(d -> " - " + d).orElse("");
+        out().println("\u25cb " + unit.name() + description);
+        out().println("   Loaded: -");
+        if ("inactive".equals(unit.desiredState())) {
+            out().println("   Active: inactive (submitted; load or start it to place it on a machine)");
+            return;
+        }
+        List<UnitPlacement.Refusal> reasons = client.placement(unit.name()).map(UnitPlacement::unschedulable)
+                .orElse(List.of());
+        out().println("   Active: waiting (" + unit.desiredState() + ", not placed on any machine yet)");
+        if (reasons.isEmpty()) {
+            out().println("   Reason: no engine has placed it yet (see list-machines)");
+            return;
+        }
+        out().println("   Reason: it cannot be scheduled:");
+        for (UnitPlacement.Refusal r : reasons) {
+            out().println("     " + (r.machineID() == null ? "every machine" : legends.of(r.machineID(), false)) + ": "
+                    + r.reason());
+        }
     }
 
     private void print(Unit unit, UnitStatus s, MachineLegends legends) throws ApiException {

@@ -31,8 +31,9 @@ final class UnitSubmitter {
      * @param name the unit
      * @param desired its desired state
      * @param global whether it is a global unit
+     * @param replaced whether this run replaced the registered unit's contents ({@code --replace})
      */
-    record Ready(String name, DesiredState desired, boolean global) {
+    record Ready(String name, DesiredState desired, boolean global, boolean replaced) {
     }
 
     private record Plan(Ready ready, Optional<UnitArgs.UnitText> write) {
@@ -89,11 +90,11 @@ final class UnitSubmitter {
         if (existing.isEmpty()) {
             UnitArgs.UnitText text = source(arg);
             boolean global = UnitArgs.isGlobal(Unit.submission(name, text.options(), text.text(), null));
-            return new Plan(new Ready(name, DesiredState.INACTIVE, global), Optional.of(text));
+            return new Plan(new Ready(name, DesiredState.INACTIVE, global, false), Optional.of(text));
         }
         Unit unit = existing.get();
         DesiredState desired = DesiredState.fromWire(unit.desiredState());
-        Ready ready = new Ready(name, desired, UnitArgs.isGlobal(unit));
+        Ready ready = new Ready(name, desired, UnitArgs.isGlobal(unit), false);
         Optional<Path> file = localFile(arg);
         if (file.isEmpty()) {
             return new Plan(ready, Optional.empty());
@@ -115,7 +116,7 @@ final class UnitSubmitter {
                     + "', use the appropriate command");
             return new Plan(ready, Optional.empty());
         }
-        return new Plan(ready, Optional.of(local));
+        return new Plan(new Ready(name, desired, ready.global(), true), Optional.of(local));
     }
 
     /** The text a new unit is submitted with: its file, else its template's (cluster first, then disk). */

@@ -151,14 +151,15 @@ class AgentsUnitCommandsIT {
         assertThat(third.getFirst().agent()).isEqualTo(machine);
 
         cluster.unitFile("swap.service", versions.get(3));
-        ok(cluster.cli("start", "--replace", "swap.service"));
+        assertThat(ok(cluster.cli("start", "--replace", "swap.service")).out())
+                .as("start --replace returns once the machine runs the new file")
+                .isEqualTo("Unit swap.service launched on " + machine.legend() + "\n");
         assertThat(ok(cluster.cli("cat", "swap.service")).out()).isEqualTo(versions.get(3));
-        await("the machine restarts the unit with its new file").atMost(PATIENCE)
-                .until(() -> cluster.unitProcesses(markers.get(3)).size() == 1 && cluster.unitProcesses(markers.get(2)).isEmpty());
+        assertThat(cluster.unitProcesses(markers.get(3))).hasSize(1);
         assertThat(cluster.unitProcesses(markers.get(3)).getFirst().agent()).isEqualTo(machine);
+        await("the old process is gone").atMost(PATIENCE).until(() -> cluster.unitProcesses(markers.get(2)).isEmpty());
         String v4 = ContentHash.of(versions.get(3)).hex();
-        await().atMost(PATIENCE).until(() -> cluster.api().states(null, null).stream()
-                .anyMatch(s -> s.hash().equals(v4) && s.isLoadedAndActive()));
+        assertThat(cluster.api().states(null, null)).anyMatch(s -> s.hash().equals(v4) && s.isLoadedAndActive());
         assertThat(rows(cluster.cli("list-units", "--no-legend", "--full", "--fields", "unit,machine,hash,active,sub")))
                 .containsExactly(List.of("swap.service", machine.machineId() + "/" + machine.ip(), v4, "active", "running"));
     }

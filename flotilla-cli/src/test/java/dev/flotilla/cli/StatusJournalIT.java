@@ -13,7 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.flotilla.api.DesiredState;
 import dev.flotilla.api.FleetClient;
+import dev.flotilla.api.Unit;
 import dev.flotilla.daemon.DevCluster;
 import dev.flotilla.testkit.WorkDirs;
 
@@ -86,6 +88,32 @@ class StatusJournalIT {
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).isEqualTo("flotilla " + command + ": Unit nope.service does not exist\n");
         }
+    }
+
+    @Test
+    void aUnitOnNoMachineSaysWhyInStatusAndAgainWhenStartedTwice() throws Exception {
+        first.putUnit(Unit.submission("only-submitted.service", List.of(),
+                "[Service]\nExecStart=/bin/true\n", DesiredState.INACTIVE));
+        CliProcess.Result submitted = cli("status", "only-submitted");
+        assertThat(submitted.exitCode()).as(submitted.toString()).isEqualTo(1);
+        assertThat(submitted.out()).isEqualTo("\u25cb only-submitted.service\n   Loaded: -\n"
+                + "   Active: inactive (submitted; load or start it to place it on a machine)\n");
+
+        PinnedUnits.launch(first, "nowhere.service", "[Service]\nExecStart=/bin/true\n\n[X-Fleet]\nMachineMetadata=region=mars\n");
+        await().atMost(PinnedUnits.START).until(() -> first.placement("nowhere.service")
+                .map(p -> p.unschedulable().size() == 3).orElse(false));
+        CliProcess.Result waiting = cli("status", "nowhere");
+        assertThat(waiting.exitCode()).as(waiting.toString()).isEqualTo(1);
+        List<String> lines = waiting.out().lines().toList();
+        assertThat(lines.subList(0, 4)).containsExactly("\u25cb nowhere.service", "   Loaded: -",
+                "   Active: waiting (launched, not placed on any machine yet)", "   Reason: it cannot be scheduled:");
+        assertThat(lines.subList(4, lines.size())).hasSize(3)
+                .allMatch(line -> line.matches("     [0-9a-f]{8}\\.\\.\\./127\\.0\\.0\\.\\d+: metadata region=mars does not match"));
+
+        CliProcess.Result again = cli("start", "nowhere.service");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.err()).startsWith("Unit nowhere.service is launched but cannot be scheduled yet (still waiting):\n")
+                .contains("metadata region=mars does not match");
     }
 
     @Test

@@ -253,7 +253,7 @@ final class EngineLoop implements Runnable {
     }
 
     private boolean passDue(long now) {
-        return dirty && now - retryAt >= 0
+        return dirty && now - retryAt >= 0 && term.caughtUp()
                 && (now - (lastEventAt + quietNanos) >= 0 || now - (dirtySince + maxBatchNanos) >= 0);
     }
 

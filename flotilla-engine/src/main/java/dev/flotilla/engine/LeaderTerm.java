@@ -56,6 +56,8 @@ final class LeaderTerm implements AutoCloseable {
     private RegistrySnapshot snapshot;
     private Watch watch;
     private boolean over;
+    /** The store revision of this term's last write: the next pass waits until the snapshot includes it. */
+    private long lastWrite;
 
     LeaderTerm(Registry registry, Leadership term, Inbox inbox, ClusterMapper mapper, UnitScheduler scheduler,
             InstantSource clock) {
@@ -127,6 +129,16 @@ final class LeaderTerm implements AutoCloseable {
         return pending.isEmpty() ? snapshot.revision() : Math.max(snapshot.revision(), pending.getLast().revision());
     }
 
+    /**
+     * Whether the snapshot includes this term's own last writes (their events have come back, or a fresh
+     * read came after them). Planning before that would plan from placements that are already stale: the
+     * units just placed look unplaced and their machines less loaded than they are, so the next units
+     * would pile onto the machines chosen last.
+     */
+    boolean caughtUp() {
+        return seenRevision() >= lastWrite;
+    }
+
     /** Whether the store has shown that this term is over (the leader key is gone or another's). */
     boolean isOver() {
         return over;
@@ -152,6 +164,9 @@ final class LeaderTerm implements AutoCloseable {
         if (!batch.changes().isEmpty()) {
             ScheduleResult result = registry.schedule().apply(batch.changes(), term);
             echoes.expect(result.applied(), result.revision());
+            if (!result.applied().isEmpty()) {
+                lastWrite = Math.max(lastWrite, result.revision());
+            }
             for (ScheduleChange c : result.applied()) {
                 Decision d = batch.decisions().get(c.unit());
                 if (d != null) {

@@ -117,7 +117,12 @@ abstract class EngineTestBase {
     }
 
     Engine engine(TestMachine m, EngineSettings settings) {
-        Engine e = new Engine(registry, store(), m.id(), m::lease, InstantSource.system(), settings);
+        return engine(m, registry, store(), settings);
+    }
+
+    /** An engine over its own view of the test's registry (e.g. through a {@link SwitchableStore}). */
+    Engine engine(TestMachine m, Registry view, KvStore store, EngineSettings settings) {
+        Engine e = new Engine(view, store, m.id(), m::lease, InstantSource.system(), settings);
         engines.add(e);
         e.start();
         return e;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.flotilla.engine.scheduler.Decision;
 import dev.flotilla.registry.DesiredState;
 import dev.flotilla.registry.MachineId;
+import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
 import dev.flotilla.registry.RegistryEvent;
 import dev.flotilla.registry.UnschedulableRecord;
@@ -13,10 +14,12 @@ import dev.flotilla.store.StoreException;
 import dev.flotilla.store.Watch;
 import dev.flotilla.unit.UnitName;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** What the leading engine does with units and machines: places, keeps, moves exactly what it must. */
@@ -40,6 +43,30 @@ abstract class PlacementContract extends EngineTestBase {
         assertThat(entry("loaded.service").desiredState()).isEqualTo(DesiredState.LOADED);
         assertThat(entry("web@1.service").desiredState()).isEqualTo(DesiredState.LAUNCHED);
         assertThat(load(placed).values()).containsExactlyInAnyOrder(4L, 3L, 3L);
+    }
+
+    @Test
+    void startsArrivingWhileThePreviousPlacementsAreOnTheirWayBackStillSpreadEvenly() throws Exception {
+        TestMachine m1 = machine();
+        TestMachine m2 = machine();
+        TestMachine m3 = machine();
+        // The engine's watch lags 60 ms behind the store, it runs a pass per event (no batching) and starts
+        // come every 10 ms, so the engine hears of
+        // new starts before its own last placements come back through its watch. Planning from that stale
+        // snapshot, it would see the units it had just placed as unplaced and, placing units by name, give a
+        // new unit that sorts first a machine it had already chosen for another: units pile up. Reverse name
+        // order makes every new start sort first.
+        SwitchableStore lagging = new SwitchableStore(store()).withWatchDelay(Duration.ofMillis(60));
+        engine(m1, Registry.create(lagging, root, InstantSource.system()), lagging,
+                new EngineSettings(Duration.ofSeconds(30), Duration.ofNanos(1), Duration.ofNanos(1), Duration.ofMillis(200)));
+        for (int i = 60; i >= 1; i--) {
+            start(String.format("trickle@%02d.service", i));
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos()); // the pace of the starts, not a wait for a condition
+        }
+        TreeMap<UnitName, MachineId> placed = awaitPlaced(60);
+        assertThat(load(placed).values()).as("units per machine").containsExactly(20L, 20L, 20L);
+        assertThat(audit.widestSpread(List.of(m1.id().value(), m2.id().value(), m3.id().value())))
+                .as("most minus least loaded machine at any moment (units are only added, one by one)").isLessThanOrEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.flotilla.store.Watch;
 import dev.flotilla.store.WatchEvent;
 import dev.flotilla.store.WatchListener;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ final class ScheduleAudit implements AutoCloseable {
     // Must hold this to access the fields below.
     private final Map<String, Set<String>> machinesOf = new HashMap<>();
     private final List<String> violations = new ArrayList<>();
+    private final List<Map<String, Integer>> loads = new ArrayList<>();
     private int revisionsSeen;
 
     private ScheduleAudit(KvStore store, String root) throws StoreException {
@@ -67,6 +69,9 @@ final class ScheduleAudit implements AutoCloseable {
 
     private void check(long revision) {
         revisionsSeen++;
+        Map<String, Integer> load = new HashMap<>();
+        machinesOf.values().forEach(ms -> ms.forEach(m -> load.merge(m, 1, Integer::sum)));
+        loads.add(load);
         machinesOf.forEach((unit, machines) -> {
             if (machines.size() > 1) {
                 violations.add(unit + " on " + machines + " at revision " + revision);
@@ -77,6 +82,20 @@ final class ScheduleAudit implements AutoCloseable {
     /** Every moment a unit was on two machines (or the audit broke); empty when all was well. */
     synchronized List<String> violations() {
         return List.copyOf(violations);
+    }
+
+    /**
+     * The widest gap between the most and the least loaded of {@code machines} (units placed on each) seen at
+     * any audited revision.
+     */
+    synchronized int widestSpread(Collection<String> machines) {
+        int widest = 0;
+        for (Map<String, Integer> load : loads) {
+            int max = machines.stream().mapToInt(m -> load.getOrDefault(m, 0)).max().orElse(0);
+            int min = machines.stream().mapToInt(m -> load.getOrDefault(m, 0)).min().orElse(0);
+            widest = Math.max(widest, max - min);
+        }
+        return widest;
     }
 
     /** How many store revisions changed the schedule while audited. */

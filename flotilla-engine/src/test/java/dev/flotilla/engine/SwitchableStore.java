@@ -13,11 +13,15 @@ import dev.flotilla.store.RangeResult;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.store.TxnResult;
 import dev.flotilla.store.Watch;
+import dev.flotilla.store.WatchEvent;
 import dev.flotilla.store.WatchListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real store whose reported connection state the test sets, to drive the engine through
@@ -29,9 +33,19 @@ final class SwitchableStore implements KvStore {
     private final KvStore delegate;
     private final List<ConnectionStateListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ConnectionState state = ConnectionState.CONNECTED;
+    private volatile Duration watchDelay = Duration.ZERO;
 
     SwitchableStore(KvStore delegate) {
         this.delegate = delegate;
+    }
+
+    /**
+     * Delivers every watch batch {@code delay} late, in order (one thread per watch): a slow link between
+     * the store and this store's user. Reads and writes stay prompt.
+     */
+    SwitchableStore withWatchDelay(Duration delay) {
+        watchDelay = delay;
+        return this;
     }
 
     /** Reports {@code next} from now on and tells the listeners. */
@@ -110,7 +124,27 @@ final class SwitchableStore implements KvStore {
     @Override
     public Watch watch(String keyOrPrefix, boolean prefix, long fromRevision, WatchListener listener)
             throws StoreException {
-        return delegate.watch(keyOrPrefix, prefix, fromRevision, listener);
+        if (watchDelay.isZero()) {
+            return delegate.watch(keyOrPrefix, prefix, fromRevision, listener);
+        }
+        ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("late-watch").factory());
+        long delayNanos = watchDelay.toNanos();
+        Watch watch = delegate.watch(keyOrPrefix, prefix, fromRevision, new WatchListener() {
+            @Override
+            public void onEvents(List<WatchEvent> events) {
+                late.schedule(() -> listener.onEvents(events), delayNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void onError(StoreException error) {
+                late.schedule(() -> listener.onError(error), delayNanos, TimeUnit.NANOSECONDS);
+            }
+        });
+        return () -> {
+            watch.close();
+            late.shutdownNow();
+        };
     }
 
     @Override
