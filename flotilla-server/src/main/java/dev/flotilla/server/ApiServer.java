@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,12 @@ import io.javalin.http.HttpResponseException;
  * embedded store. Requests run on virtual threads; the server holds no state of its own, so several servers
  * may serve one registry.
  *
+ * <p>With a token in the settings, every request must carry it ({@code Authorization: Bearer TOKEN}): one
+ * without it is answered 401 before anything else is looked at. An API on an address other machines can
+ * reach must have a token.
+ *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
- * (naming the unit file, line and reason), 404 for unknown units and paths, 405, 409 when concurrent writers
+ * (naming the unit file, line and reason), 401 without the token, 404 for unknown units and paths, 405, 409 when concurrent writers
  * kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON, 501 for what is not
  * served yet, 502/504 when the machine running a unit fails or does not answer a forwarded status or journal
  * request, 503 when the store fails, 500 for bugs (logged).
@@ -53,11 +58,18 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Starts serving {@code registry} as {@code settings} say; returns once the port is bound.
      *
-     * @throws IOException when the address cannot be bound (in use, not local, no permission)
+     * @throws IOException when the address cannot be bound (in use, not local, no permission) or resolved
+     * @throws IllegalArgumentException when the address is not loopback and the settings have no token: an API
+     *     that other machines reach must not be open to anyone (docs/security.md)
      */
     public static ApiServer start(Registry registry, ApiSettings settings) throws IOException {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(settings, "settings");
+        if (settings.token().isEmpty() && !ApiSettings.isLoopback(settings.host())) {
+            throw new IllegalArgumentException("the API on " + settings.host() + " would be reachable from other "
+                    + "machines without a token: give it a token, or serve it on a loopback address such as 127.0.0.1 "
+                    + "(docs/security.md)");
+        }
         Javalin app = Javalin.create(config -> configure(config, registry, settings));
         try {
             app.start();
@@ -104,10 +116,14 @@ public final class ApiServer implements AutoCloseable {
         StatesResource states = new StatesResource(registry, settings.pageSize());
         MachinesResource machines = new MachinesResource(registry, settings.pageSize());
         ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
-                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT));
+                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token()));
         int maxBody = settings.maxBodyBytes();
 
+        Optional<Authentication> authentication = settings.token().map(Authentication::new);
         config.routes.before(ctx -> {
+            if (authentication.isPresent()) {
+                authentication.get().check(ctx);
+            }
             if (ctx.contentLength() > maxBody) {
                 throw Json.tooLarge(ctx.contentLength(), maxBody);
             }

@@ -1,12 +1,16 @@
 package dev.flotilla.server;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.flotilla.api.ApiToken;
+
 /**
- * How an {@link ApiServer} serves: where it listens, how large a page and a request body may be, and what
- * answers unit status and journal requests. Immutable; build with {@link #on} and the {@code with...}
- * methods.
+ * How an {@link ApiServer} serves: where it listens, how large a page and a request body may be, what
+ * answers unit status and journal requests, and the token every request must carry. Immutable; build with
+ * {@link #on} and the {@code with...} methods.
  *
  * @param host the address to bind, e.g. {@code 127.0.0.1} or the machine's IP
  * @param port the port to bind; 0 picks a free one (see {@link ApiServer#url()})
@@ -14,8 +18,12 @@ import java.util.Optional;
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
  * @param diagnostics what answers {@code /v1/units/{name}/status} and {@code /journal} (the agent); without
  *     it those answer 501
+ * @param token the token every request must carry ({@code Authorization: Bearer TOKEN}), else 401; required
+ *     to serve on an address that is not loopback (see {@link ApiServer#start}). Also sent when forwarding
+ *     status and journal requests to other agents, so every agent of a cluster uses the same token
  */
-public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics) {
+public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics,
+        Optional<ApiToken> token) {
 
     /** fleet's page size. */
     public static final int DEFAULT_PAGE_SIZE = 100;
@@ -34,6 +42,7 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
     public ApiSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(diagnostics, "diagnostics");
+        Objects.requireNonNull(token, "token");
         if (host.isBlank()) {
             throw new IllegalArgumentException("the API needs an address to listen on");
         }
@@ -48,23 +57,47 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
         }
     }
 
-    /** Serving on {@code host:port} with the defaults: pages of 100, bodies up to 4 MiB, no diagnostics. */
+    /**
+     * Serving on {@code host:port} with the defaults: pages of 100, bodies up to 4 MiB, no diagnostics, no
+     * token (loopback only).
+     */
     public static ApiSettings on(String host, int port) {
-        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty());
+        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty(), Optional.empty());
     }
 
     /** These settings with pages of {@code size} items. */
     public ApiSettings withPageSize(int size) {
-        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics);
+        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token);
     }
 
     /** These settings with request bodies limited to {@code bytes}. */
     public ApiSettings withMaxBodyBytes(int bytes) {
-        return new ApiSettings(host, port, pageSize, bytes, diagnostics);
+        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token);
     }
 
     /** These settings with {@code source} answering unit status and journal requests. */
     public ApiSettings withDiagnostics(UnitDiagnostics source) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source));
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token);
+    }
+
+    /** These settings with every request needing {@code required} (empty: no token, loopback only). */
+    public ApiSettings withToken(Optional<ApiToken> required) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required);
+    }
+
+    /**
+     * Whether every address {@code host} names is a loopback address ({@code 127.0.0.0/8}, {@code ::1},
+     * {@code localhost}): only processes of this machine can reach a server bound there. The wildcard
+     * ({@code 0.0.0.0}, {@code ::}) is not loopback.
+     *
+     * @throws UnknownHostException when {@code host} does not resolve
+     */
+    public static boolean isLoopback(String host) throws UnknownHostException {
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            if (!address.isLoopbackAddress()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -7,7 +7,9 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
+import dev.flotilla.api.ApiToken;
 import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.ScheduleEntry;
@@ -29,11 +31,14 @@ final class DiagnosticsForwarder {
     private final Registry registry;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Optional<ApiToken> token;
 
-    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout) {
+    /** @param token sent to the other agent: every agent of a cluster is started with the same token */
+    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout, Optional<ApiToken> token) {
         this.registry = registry;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.token = token;
     }
 
     /** True when {@code ctx} was forwarded by another agent (and must be answered here or not at all). */
@@ -65,6 +70,9 @@ final class DiagnosticsForwarder {
             c.setReadTimeout((int) readTimeout.toMillis());
             c.setRequestProperty("Accept", "application/json");
             c.setRequestProperty(HOP_HEADER, "1");
+            if (token.isPresent()) {
+                c.setRequestProperty("Authorization", token.get().header());
+            }
             int status = c.getResponseCode();
             if (status < 0) {
                 throw new ApiFailure(502, "the API of " + where + ", which runs unit " + unit

@@ -68,9 +68,14 @@ class ForwardingApiTest extends ApiTestBase {
         return ApiSettings.on("127.0.0.1", 0).withDiagnostics(NOTHING);
     }
 
+    /** The settings of the machine that runs {@code web.service}. */
+    ApiSettings secondSettings() {
+        return ApiSettings.on("127.0.0.1", 0).withDiagnostics(SECOND);
+    }
+
     @BeforeEach
     void startSecondMachine() throws Exception {
-        second = ApiServer.start(cluster.registry, ApiSettings.on("127.0.0.1", 0).withDiagnostics(SECOND));
+        second = ApiServer.start(cluster.registry, secondSettings());
         register(Cluster.id('2'), second.url().toString());
         cluster.submit("web.service", SERVICE, DesiredState.LAUNCHED);
         cluster.place("web.service", Cluster.id('2'));
