@@ -21,9 +21,10 @@ import dev.flotilla.api.ApiToken;
  * @param token the token every request must carry ({@code Authorization: Bearer TOKEN}), else 401; required
  *     to serve on an address that is not loopback (see {@link ApiServer#start}). Also sent when forwarding
  *     status and journal requests to other agents, so every agent of a cluster uses the same token
+ * @param tls when present, the API is served over HTTPS only (and mutual TLS when it names a client CA)
  */
 public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics,
-        Optional<ApiToken> token) {
+        Optional<ApiToken> token, Optional<ApiTls> tls) {
 
     /** fleet's page size. */
     public static final int DEFAULT_PAGE_SIZE = 100;
@@ -43,6 +44,7 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(diagnostics, "diagnostics");
         Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(tls, "tls");
         if (host.isBlank()) {
             throw new IllegalArgumentException("the API needs an address to listen on");
         }
@@ -59,30 +61,36 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
 
     /**
      * Serving on {@code host:port} with the defaults: pages of 100, bodies up to 4 MiB, no diagnostics, no
-     * token (loopback only).
+     * token (loopback only), plain HTTP.
      */
     public static ApiSettings on(String host, int port) {
-        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty(), Optional.empty());
+        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /** These settings with pages of {@code size} items. */
     public ApiSettings withPageSize(int size) {
-        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token);
+        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token, tls);
     }
 
     /** These settings with request bodies limited to {@code bytes}. */
     public ApiSettings withMaxBodyBytes(int bytes) {
-        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token);
+        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token, tls);
     }
 
     /** These settings with {@code source} answering unit status and journal requests. */
     public ApiSettings withDiagnostics(UnitDiagnostics source) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token, tls);
     }
 
     /** These settings with every request needing {@code required} (empty: no token, loopback only). */
     public ApiSettings withToken(Optional<ApiToken> required) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required, tls);
+    }
+
+    /** These settings serving HTTPS as {@code settings} say (empty: plain HTTP). */
+    public ApiSettings withTls(Optional<ApiTls> settings) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, settings);
     }
 
     /**

@@ -9,6 +9,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+
 import dev.flotilla.api.ApiToken;
 import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.Registry;
@@ -32,13 +35,19 @@ final class DiagnosticsForwarder {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Optional<ApiToken> token;
+    private final SSLSocketFactory tls;
 
-    /** @param token sent to the other agent: every agent of a cluster is started with the same token */
-    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout, Optional<ApiToken> token) {
+    /**
+     * @param token sent to the other agent: every agent of a cluster is started with the same token
+     * @param tls for {@code https://} agents: trusts their certificates and presents this agent's own
+     */
+    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout, Optional<ApiToken> token,
+            SSLSocketFactory tls) {
         this.registry = registry;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.token = token;
+        this.tls = tls;
     }
 
     /** True when {@code ctx} was forwarded by another agent (and must be answered here or not at all). */
@@ -66,6 +75,9 @@ final class DiagnosticsForwarder {
         try {
             c = (HttpURLConnection) URI.create(machine.apiUrl().replaceAll("/+$", "") + pathAndQuery).toURL()
                     .openConnection();
+            if (c instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tls);
+            }
             c.setConnectTimeout((int) connectTimeout.toMillis());
             c.setReadTimeout((int) readTimeout.toMillis());
             c.setRequestProperty("Accept", "application/json");
