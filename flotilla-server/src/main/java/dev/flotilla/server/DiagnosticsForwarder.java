@@ -56,6 +56,19 @@ final class DiagnosticsForwarder {
     }
 
     /**
+     * Whether {@code machine} registered an API on a loopback address while it is not itself on one: any other
+     * machine dialling that address would reach its own API instead.
+     */
+    private static boolean loopbackOnly(Machine machine) {
+        try {
+            String host = URI.create(machine.apiUrl()).getHost();
+            return host != null && ApiSettings.isLoopback(host) && !ApiSettings.isLoopback(machine.publicIp());
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
      * Answers {@code ctx} with the answer of the machine running {@code unit} to {@code pathAndQuery}.
      *
      * @throws ApiFailure 404 when the unit is unknown or not placed; 502 when its machine is gone or fails;
@@ -71,6 +84,10 @@ final class DiagnosticsForwarder {
                 + unit + " is placed on machine " + id + ", which is no longer in the cluster; try again once "
                 + "the engine has moved it"));
         String where = "machine " + id + " (" + machine.apiUrl() + ")";
+        if (loopbackOnly(machine)) {
+            throw new ApiFailure(502, "unit " + unit + " runs on " + where + ", whose API listens on loopback only, so "
+                    + "other machines cannot ask it; start that agent with --api ADDR:PORT and a token (docs/security.md)");
+        }
         HttpURLConnection c = null;
         try {
             c = (HttpURLConnection) URI.create(machine.apiUrl().replaceAll("/+$", "") + pathAndQuery).toURL()
