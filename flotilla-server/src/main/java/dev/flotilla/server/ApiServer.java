@@ -138,6 +138,7 @@ public final class ApiServer implements AutoCloseable {
         config.http.prefer405over404 = true;
         config.router.ignoreTrailingSlashes = true;
         tls.ifPresent(context -> config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings, context)));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
 
         UnitsResource units = new UnitsResource(registry, settings.pageSize());
         UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
