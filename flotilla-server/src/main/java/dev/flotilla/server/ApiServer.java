@@ -6,12 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -45,10 +44,11 @@ import io.javalin.http.HttpResponseException;
  * reach must have a token.
  *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
- * (naming the unit file, line and reason), 401 without the token, 404 for unknown units and paths, 405, 409 when concurrent writers
- * kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON, 501 for what is not
- * served yet, 502/504 when the machine running a unit fails or does not answer a forwarded status or journal
- * request, 503 when the store fails, 500 for bugs (logged).
+ * (naming the unit file, line and reason), 401 without the token, 404 for unknown units and paths, 405, 409
+ * when concurrent writers kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON,
+ * 501 for what is not served yet, 502/504 when the machine running a unit fails or does not answer a forwarded
+ * status or journal request, 503 when the store fails, 500 for bugs (logged). Requests the web server refuses
+ * before routing (malformed URLs or headers) get the same error body ({@link JsonErrorHandler}).
  *
  * <p>With {@link ApiTls} in the settings it serves HTTPS only, asking clients for a certificate when a client
  * CA is given (mutual TLS).
