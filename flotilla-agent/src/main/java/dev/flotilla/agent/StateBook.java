@@ -16,6 +16,7 @@ import dev.flotilla.registry.UnitStates;
 import dev.flotilla.runtime.UnitStatus;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.unit.ContentHash;
+import dev.flotilla.unit.Secrets;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -101,7 +102,9 @@ final class StateBook {
         return agentSince.computeIfAbsent(unit, u -> clock.instant());
     }
 
-    private static String clip(String reason) {
+    /** The reason as published: secret-looking values masked (it may quote the unit file), at most 4 KiB. */
+    private static String clip(String raw) {
+        String reason = Secrets.redact(raw);
         return reason.length() <= UnitStateRecord.MAX_REASON_LENGTH ? reason
                 : reason.substring(0, UnitStateRecord.MAX_REASON_LENGTH - 3) + "...";
     }

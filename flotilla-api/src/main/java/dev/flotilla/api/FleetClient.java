@@ -20,13 +20,22 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * A client of fleet's v1 API ({@code /fleet/v1/...}), which every Flotilla agent serves and fleet served,
  * plus Flotilla's extensions ({@code /v1/...}). List methods follow page tokens and return everything.
  *
- * <p>Failures: an {@link ApiException} with the server's status and one-line message, or an
- * {@link EndpointUnreachableException} when nothing usable answered (refused, timed out, not the API).
- * Connecting and each read wait at most the timeout given at construction.
+ * <p>Failures: an {@link ApiException} with the server's status and one-line message, an
+ * {@link UnauthorizedException} when the server wants a token (or another one), or an
+ * {@link EndpointUnreachableException} when nothing usable answered (refused, timed out, not the API, TLS
+ * failed). Connecting and each read wait at most the timeout given at construction.
+ *
+ * <p>{@link #withToken} sends a token with every request; {@link #withTls} sets what an {@code https://}
+ * endpoint is checked against and the client certificate (default: the JDK's trust store, no certificate).
  *
  * <p>Built on {@link HttpURLConnection} and Jackson's streaming parser, which load a fraction of the
  * classes {@code java.net.http} and data binding do: a CLI command answers faster. Thread-safe (each
@@ -40,6 +49,9 @@ public final class FleetClient implements AutoCloseable {
     private final URI endpoint;
     private final String root;
     private final int timeoutMillis;
+    private final ApiToken token;
+    private final String tokenSource;
+    private final SSLSocketFactory tls;
 
     /** A response: its status and body (the error body for statuses of 400 and more). */
     private record Response(String method, String path, int status, byte[] body) {
@@ -67,6 +79,35 @@ public final class FleetClient implements AutoCloseable {
         this.endpoint = endpoint;
         this.root = endpoint.toString().replaceAll("/+$", "");
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        this.token = null;
+        this.tokenSource = null;
+        this.tls = null;
+    }
+
+    private FleetClient(FleetClient base, ApiToken token, String tokenSource, SSLSocketFactory tls) {
+        this.endpoint = base.endpoint;
+        this.root = base.root;
+        this.timeoutMillis = base.timeoutMillis;
+        this.token = token;
+        this.tokenSource = tokenSource;
+        this.tls = tls;
+    }
+
+    /**
+     * This client sending {@code token} with every request ({@code Authorization: Bearer ...}).
+     *
+     * @param source where the token comes from, for messages: {@code "$FLOTILLA_TOKEN"}, {@code "the file x"}
+     */
+    public FleetClient withToken(ApiToken token, String source) {
+        return new FleetClient(this, Objects.requireNonNull(token, "token"), Objects.requireNonNull(source, "source"), tls);
+    }
+
+    /**
+     * This client checking an {@code https://} endpoint's certificate against {@code context}'s trust, and
+     * presenting its certificate if it has one (see {@link TlsFiles#context}).
+     */
+    public FleetClient withTls(SSLContext context) {
+        return new FleetClient(this, token, tokenSource, context.getSocketFactory());
     }
 
     /** The endpoint this client talks to, as given. */
@@ -247,6 +288,12 @@ public final class FleetClient implements AutoCloseable {
         HttpURLConnection c = null;
         try {
             c = (HttpURLConnection) URI.create(root + path).toURL().openConnection();
+            if (tls != null && c instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tls);
+            }
+            if (token != null) {
+                c.setRequestProperty("Authorization", token.header());
+            }
             c.setConnectTimeout(timeoutMillis);
             c.setReadTimeout(timeoutMillis);
             c.setRequestMethod(method);
@@ -267,7 +314,13 @@ public final class FleetClient implements AutoCloseable {
             try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
                 bytes = in == null ? new byte[0] : in.readAllBytes();
             }
-            return new Response(method, path, status, bytes);
+            Response response = new Response(method, path, status, bytes);
+            if (status == 401) {
+                throw unauthorized(response);
+            }
+            return response;
+        } catch (SSLException e) {
+            throw new EndpointUnreachableException(tlsFailure(e));
         } catch (ConnectException e) {
             throw new EndpointUnreachableException("cannot connect to the API at " + endpoint
                     + " (is an agent running there? see --endpoint)");
@@ -280,8 +333,32 @@ public final class FleetClient implements AutoCloseable {
             if (c != null) {
                 c.disconnect();
             }
-            throw new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage());
+            throw new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage()
+                    + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)" : ""));
         }
+    }
+
+    private UnauthorizedException unauthorized(Response r) {
+        return token == null ? new UnauthorizedException("the API at " + endpoint + " needs a token", false)
+                : new UnauthorizedException("the API at " + endpoint + " refused the token from " + tokenSource, true);
+    }
+
+    /** What went wrong in a TLS handshake, and what to check. */
+    private String tlsFailure(SSLException e) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reason.contains("PKIX") || reason.contains("certification path")) {
+            return "the API at " + endpoint + " presented a certificate this client does not trust: pass --ca-file "
+                    + "with the CA that signed it";
+        }
+        if (reason.contains("subject alternative") || reason.contains("No name matching")) {
+            return "the certificate of the API at " + endpoint + " does not name " + endpoint.getHost() + " (" + reason
+                    + "): use the address its certificate names";
+        }
+        if (reason.contains("Unsupported or unrecognized SSL message") || reason.contains("plaintext")) {
+            return "the API at " + endpoint + " does not speak TLS: use http://";
+        }
+        return "TLS with the API at " + endpoint + " failed (" + reason + "): check --ca-file, and --cert-file and "
+                + "--key-file if the agent demands a client certificate";
     }
 
     private String seconds() {

@@ -3,9 +3,13 @@ package dev.flotilla.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.flotilla.api.ApiToken;
 import dev.flotilla.api.FleetClient;
+import dev.flotilla.api.TlsFiles;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,7 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * Where the fleet commands find the API, as fleetctl's {@code --endpoint} did: the flag (after the command,
  * or before it: {@code flotilla --endpoint URL list-units}), else {@code $FLOTILLA_ENDPOINT}, else
- * {@code $FLEETCTL_ENDPOINT}, else {@value #DEFAULT_ENDPOINT}.
+ * {@code $FLEETCTL_ENDPOINT}, else {@value #DEFAULT_ENDPOINT}. With it, the token and TLS files
+ * ({@link AccessOptions}).
  */
 final class ApiOptions {
 
@@ -34,6 +39,9 @@ final class ApiOptions {
             description = "Give up on a single request after this many seconds (default: 10).")
     Double requestTimeout;
 
+    @Mixin
+    AccessOptions access;
+
     /** A client of the endpoint these options (or the top-level ones, or the environment) name. */
     FleetClient client() {
         Main top = mixee.root().userObject() instanceof Main m ? m : null;
@@ -44,7 +52,82 @@ final class ApiOptions {
         if (!(seconds > 0) || seconds > 3600) {
             throw new CliException(ExitCodes.USAGE, "--request-timeout must be between 0 and 3600 seconds; got " + seconds);
         }
-        return new FleetClient(endpoint(url, mixee.commandLine().getErr()), Duration.ofMillis(Math.round(seconds * 1000)));
+        URI uri = endpoint(url, mixee.commandLine().getErr());
+        FleetClient client = new FleetClient(uri, Duration.ofMillis(Math.round(seconds * 1000)));
+        AccessOptions global = top == null ? new AccessOptions() : top.access;
+        client = withToken(client, firstPresent(access.tokenFile, global.tokenFile));
+        return withTls(client, uri, global);
+    }
+
+    /**
+     * {@code client} sending the token of {@code --token-file}, else {@code $FLOTILLA_TOKEN}, else
+     * {@code ~/.flotilla/token} when it exists; unchanged when there is none.
+     */
+    private static FleetClient withToken(FleetClient client, Path file) {
+        try {
+            if (file != null) {
+                return client.withToken(ApiToken.read(file), "the file " + file);
+            }
+            String env = System.getenv("FLOTILLA_TOKEN");
+            if (env != null) {
+                return client.withToken(ApiToken.of(env, "$FLOTILLA_TOKEN"), "$FLOTILLA_TOKEN");
+            }
+            if (AccessOptions.hasDefaultTokenFile()) {
+                Path standard = AccessOptions.defaultTokenFile();
+                return client.withToken(ApiToken.read(standard), "the file " + standard);
+            }
+            return client;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code client} checking an https endpoint against {@code --ca-file} and presenting {@code --cert-file} and
+     * {@code --key-file} (each from the flag, else the environment). The flags with an http endpoint are a
+     * mistake; variables from the environment are then ignored.
+     */
+    private FleetClient withTls(FleetClient client, URI uri, AccessOptions global) {
+        Path ca = firstPresent(access.caFile, global.caFile);
+        Path cert = firstPresent(access.certFile, global.certFile);
+        Path key = firstPresent(access.keyFile, global.keyFile);
+        if (!"https".equals(uri.getScheme())) {
+            if (ca != null || cert != null || key != null) {
+                throw new CliException(ExitCodes.USAGE, (ca != null ? "--ca-file" : cert != null ? "--cert-file" : "--key-file")
+                        + " needs an https:// endpoint; " + uri + " is plain HTTP");
+            }
+            return client;
+        }
+        ca = firstPresent(ca, envPath("FLOTILLA_CA_FILE"), envPath("FLEETCTL_CA_FILE"));
+        cert = firstPresent(cert, envPath("FLOTILLA_CERT_FILE"), envPath("FLEETCTL_CERT_FILE"));
+        key = firstPresent(key, envPath("FLOTILLA_KEY_FILE"), envPath("FLEETCTL_KEY_FILE"));
+        if ((cert == null) != (key == null)) {
+            throw new CliException(ExitCodes.USAGE, cert == null ? "--key-file needs --cert-file (the client certificate)"
+                    : "--cert-file needs --key-file (the client certificate's key)");
+        }
+        if (ca == null && cert == null) {
+            return client;
+        }
+        try {
+            return client.withTls(TlsFiles.context(cert, key, ca));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    private static Path envPath(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : Path.of(value);
+    }
+
+    @SafeVarargs
+    private static <T> T firstPresent(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /**

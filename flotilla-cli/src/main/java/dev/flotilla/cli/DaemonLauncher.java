@@ -7,12 +7,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.api.ApiToken;
+import dev.flotilla.api.TlsFiles;
 import dev.flotilla.daemon.DaemonStartException;
 import dev.flotilla.daemon.DevCluster;
 import dev.flotilla.daemon.MachineDaemon;
+import dev.flotilla.server.ApiSettings;
+import dev.flotilla.server.ApiTls;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.StoreException;
 
@@ -34,7 +39,11 @@ final class DaemonLauncher {
             throw new CliException(ExitCodes.USAGE, "--lease-ttl must be between 1 and 600 seconds; got "
                     + options.leaseTtlSeconds);
         }
-        String apiHost = options.ip;
+        Optional<ApiToken> token = token(options.serve);
+        Optional<ApiTls> tls = tls(options.serve);
+        // Default: the machine's own address when that is a loopback one (dev clusters on 127.0.0.x, several
+        // agents per host) or when a token protects the API; else loopback only.
+        String apiHost = loopback(options.ip, "--ip " + options.ip) || token.isPresent() ? options.ip : "127.0.0.1";
         int apiPort = DEFAULT_API_PORT;
         if (options.api != null) {
             int colon = options.api.lastIndexOf(':');
@@ -42,8 +51,14 @@ final class DaemonLauncher {
                 throw new CliException(ExitCodes.USAGE, "--api must be ADDR:PORT, e.g. " + options.ip + ":"
                         + DEFAULT_API_PORT + "; got '" + options.api + "'");
             }
-            apiHost = options.api.substring(0, colon);
+            apiHost = options.api.substring(0, colon).replaceAll("^\\[(.*)\\]$", "$1");
             apiPort = port(options.api.substring(colon + 1), "--api");
+        }
+        boolean loopback = loopback(apiHost, "--api " + options.api);
+        if (!loopback && token.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "--api " + options.api + " is not a loopback address, and an API "
+                    + "other machines reach needs a token: pass --token-file FILE or set FLOTILLA_TOKEN, or serve it on "
+                    + "127.0.0.1 (docs/security.md)");
         }
         Path dataDir = options.dataDir != null ? options.dataDir : defaultDataDir();
         KvStore store;
@@ -56,7 +71,7 @@ final class DaemonLauncher {
                 .withLeaseTtl(Duration.ofSeconds(options.leaseTtlSeconds));
         MachineDaemon daemon;
         try {
-            daemon = MachineDaemon.start(config, apiHost, apiPort);
+            daemon = MachineDaemon.start(config, ApiSettings.on(apiHost, apiPort).withToken(token).withTls(tls));
         } catch (DaemonStartException e) {
             store.close();
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -65,6 +80,11 @@ final class DaemonLauncher {
         out.println("Machine: " + daemon.machineId().value() + " (" + options.ip + ")");
         out.println("API: " + daemon.apiUrl());
         out.flush();
+        if (loopback && !loopback(options.ip, "--ip " + options.ip)) {
+            System.err.println("flotilla agent: the API listens on loopback only, so other machines cannot forward "
+                    + "status and journal requests to it; serve it with --api ADDR:PORT and a token (docs/security.md)");
+            System.err.flush();
+        }
         awaitShutdown(() -> {
             daemon.close();
             store.close();
@@ -79,10 +99,13 @@ final class DaemonLauncher {
                     + "; got " + options.machines);
         }
         port(Integer.toString(options.apiPort), "--api-port");
+        Optional<ApiToken> token = token(options.serve);
+        Optional<ApiTls> tls = tls(options.serve);
         DevCluster cluster;
         try {
             Files.createDirectories(options.dataDir);
-            cluster = DevCluster.start(options.machines, options.dataDir, options.apiPort);
+            cluster = DevCluster.start(options.machines, options.dataDir,
+                    ApiSettings.on("127.0.0.1", options.apiPort).withToken(token).withTls(tls));
             if (!cluster.awaitJoined(Duration.ofSeconds(30))) {
                 cluster.close();
                 throw new CliException(ExitCodes.INTERNAL, "the machines did not join within 30 s");
@@ -101,6 +124,11 @@ final class DaemonLauncher {
         }
         out.println("Dev cluster of " + options.machines + " machines is up. Try:");
         out.println("  export FLOTILLA_ENDPOINT=" + cluster.machines().getFirst().apiUrl());
+        if (options.serve.tokenFile != null) {
+            out.println("  export FLOTILLA_TOKEN=\"$(cat " + options.serve.tokenFile.toAbsolutePath() + ")\"");
+        }
+        tls.flatMap(ApiTls::trustedForPeers)
+                .ifPresent(ca -> out.println("  export FLOTILLA_CA_FILE=" + ca.toAbsolutePath()));
         out.println("  bin/flotilla list-machines");
         out.println("Ctrl-C stops every unit and every machine.");
         out.flush();
@@ -122,6 +150,56 @@ final class DaemonLauncher {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The API token: {@code --token-file}, else {@code $FLOTILLA_TOKEN}, else none. */
+    private static Optional<ApiToken> token(ServeOptions serve) {
+        try {
+            if (serve.tokenFile != null) {
+                return Optional.of(ApiToken.read(serve.tokenFile));
+            }
+            String env = System.getenv("FLOTILLA_TOKEN");
+            return env == null ? Optional.empty() : Optional.of(ApiToken.of(env, "$FLOTILLA_TOKEN"));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+    }
+
+    /** The API's TLS from the {@code --tls-*} flags, checked now (every file read), so that a bad one fails fast. */
+    private static Optional<ApiTls> tls(ServeOptions serve) {
+        if (serve.certFile == null && serve.keyFile == null) {
+            if (serve.clientCaFile != null || serve.peerCaFile != null) {
+                throw new CliException(ExitCodes.USAGE, (serve.clientCaFile != null ? "--tls-client-ca-file"
+                        : "--tls-peer-ca-file") + " needs --tls-cert-file and --tls-key-file (the API's own certificate)");
+            }
+            return Optional.empty();
+        }
+        if (serve.certFile == null || serve.keyFile == null) {
+            throw new CliException(ExitCodes.USAGE, serve.certFile == null ? "--tls-key-file needs --tls-cert-file"
+                    : "--tls-cert-file needs --tls-key-file");
+        }
+        ApiTls tls = ApiTls.of(serve.certFile, serve.keyFile);
+        if (serve.clientCaFile != null) {
+            tls = tls.withClientCa(serve.clientCaFile);
+        }
+        if (serve.peerCaFile != null) {
+            tls = tls.withPeerCa(serve.peerCaFile);
+        }
+        try {
+            TlsFiles.context(tls.certFile(), tls.keyFile(), tls.clientCaFile().orElse(null));
+            tls.peerCaFile().ifPresent(ca -> TlsFiles.context(null, null, ca));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        return Optional.of(tls);
+    }
+
+    private static boolean loopback(String host, String what) {
+        try {
+            return ApiSettings.isLoopback(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new CliException(ExitCodes.USAGE, what + ": unknown host " + host);
         }
     }
 

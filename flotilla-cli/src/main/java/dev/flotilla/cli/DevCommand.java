@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +29,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".flotilla/dev",
             description = "Where the machines keep their state (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Mixin
+    ServeOptions serve;
 
     @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + DaemonLauncher.DEFAULT_API_PORT,
             description = "The API port of every machine, each on its own address; 0 picks free ports "

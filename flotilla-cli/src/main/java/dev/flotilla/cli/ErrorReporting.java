@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.EndpointUnreachableException;
+import dev.flotilla.api.UnauthorizedException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -35,6 +36,11 @@ final class ErrorReporting {
         if (e instanceof CliException cli) {
             code = cli.exitCode();
             message = cli.getMessage();
+        } else if (e instanceof UnauthorizedException unauthorized) {
+            code = ExitCodes.USAGE;
+            message = unauthorized.getMessage() + (unauthorized.tokenSent()
+                    ? ": use the token its agents were started with (docs/security.md)"
+                    : ": set FLOTILLA_TOKEN, pass --token-file FILE, or write it to ~/.flotilla/token (docs/security.md)");
         } else if (e instanceof EndpointUnreachableException unreachable) {
             code = ExitCodes.USAGE;
             message = unreachable.getMessage();

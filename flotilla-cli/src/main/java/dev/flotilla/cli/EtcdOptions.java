@@ -36,7 +36,8 @@ final class EtcdOptions {
                     + "$FLOTILLA_ETCD_PASSWORD or --etcd-password-file.")
     String user;
 
-    @Option(names = "--etcd-password-file", paramLabel = "FILE", description = "File holding the etcd user's password.")
+    @Option(names = "--etcd-password-file", paramLabel = "FILE",
+            description = "File holding the etcd user's password (surrounding whitespace dropped).")
     Path passwordFile;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
@@ -66,13 +67,18 @@ final class EtcdOptions {
     String password(String name) {
         if (passwordFile != null) {
             try {
-                return Files.readString(readable(passwordFile, "--etcd-password-file"), StandardCharsets.UTF_8).strip();
+                String password = Files.readString(readable(passwordFile, "--etcd-password-file"), StandardCharsets.UTF_8)
+                        .strip();
+                if (password.isEmpty()) {
+                    throw new CliException(ExitCodes.USAGE, "--etcd-password-file " + passwordFile + " is empty");
+                }
+                return password;
             } catch (IOException e) {
                 throw new CliException(ExitCodes.USAGE, "cannot read --etcd-password-file " + passwordFile + ": " + e.getMessage());
             }
         }
         String env = System.getenv("FLOTILLA_ETCD_PASSWORD");
-        if (env == null) {
+        if (env == null || env.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "etcd user " + name
                     + " needs a password: set FLOTILLA_ETCD_PASSWORD or pass --etcd-password-file");
         }

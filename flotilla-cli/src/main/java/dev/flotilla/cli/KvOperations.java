@@ -89,6 +89,11 @@ final class KvOperations {
             Duration timeout = Duration.ofSeconds(etcd.timeoutSeconds);
             EtcdConfig config = EtcdConfig.of(etcd.urls()).withTimeouts(timeout, timeout, timeout.multipliedBy(2));
             if (etcd.tls()) {
+                if ((etcd.certFile == null) != (etcd.keyFile == null)) {
+                    throw new CliException(ExitCodes.USAGE, etcd.certFile == null
+                            ? "--etcd-key-file needs --etcd-cert-file (the client certificate)"
+                            : "--etcd-cert-file needs --etcd-key-file (the client certificate's key)");
+                }
                 config = config.withTls(EtcdOptions.readable(etcd.caFile, "--etcd-ca-file"),
                         EtcdOptions.readable(etcd.certFile, "--etcd-cert-file"),
                         EtcdOptions.readable(etcd.keyFile, "--etcd-key-file"));
@@ -96,6 +101,9 @@ final class KvOperations {
             String name = etcd.userName();
             if (name != null) {
                 config = config.withCredentials(name, etcd.password(name));
+            } else if (etcd.passwordFile != null) {
+                throw new CliException(ExitCodes.USAGE, "--etcd-password-file needs --etcd-user (or $FLOTILLA_ETCD_USER): "
+                        + "whose password is it?");
             }
             return config;
         } catch (IllegalArgumentException e) {

@@ -12,7 +12,7 @@ import java.util.Set;
 final class LegacyFlags {
 
     private static final Set<String> LONG = Set.of("fields", "no-legend", "full", "no-block", "block-attempts",
-            "replace", "endpoint", "request-timeout");
+            "replace", "endpoint", "request-timeout", "ca-file", "cert-file", "key-file");
 
     private LegacyFlags() {
     }

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
                 CommandLine.HelpCommand.class},
         footer = {"", "The fleet commands (list-machines ... journal) talk to any agent's API: --endpoint, else",
                 "$FLOTILLA_ENDPOINT, else $FLEETCTL_ENDPOINT, else " + ApiOptions.DEFAULT_ENDPOINT + ".",
+                "An agent with a token wants it: --token-file, else $FLOTILLA_TOKEN, else ~/.flotilla/token.",
                 "Run 'flotilla COMMAND --help' for a command's options. Set FLOTILLA_DEBUG=1 to see stack traces."})
 public final class Main implements Runnable {
 
@@ -52,6 +54,10 @@ public final class Main implements Runnable {
     @Option(names = "--request-timeout", paramLabel = "SECONDS",
             description = "Give up on a single API request after this many seconds (default: 10).")
     Double requestTimeout;
+
+    /** The token and TLS files, before the command (fleetctl's {@code --ca-file} and friends were global). */
+    @Mixin
+    AccessOptions access;
 
     @Override
     public void run() {

@@ -73,6 +73,11 @@ final class UnitArgs {
     static UnitText read(Path file, UnitName name) {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > UnitFile.MAX_BYTES) {
+                throw new CliException(ExitCodes.USAGE, "unit file " + file + " is " + size + " bytes; at most "
+                        + UnitFile.MAX_BYTES + " (1 MiB) are accepted (keep large data out of unit files)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read unit file " + file + ": " + e.getMessage());

@@ -12,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the packaged {@code flotilla.jar} as a separate process, the way a user's shell does
  * through bin/flotilla, and captures what it prints. The environment is the test's, minus the
- * variables that would point the CLI elsewhere ({@code FLOTILLA_ETCD}, {@code FLOTILLA_ENDPOINT},
- * {@code FLEETCTL_ENDPOINT}, {@code FLOTILLA_DEBUG}), plus what a test gives.
+ * variables that would point the CLI elsewhere or give it credentials ({@code FLOTILLA_ETCD},
+ * {@code FLOTILLA_ENDPOINT}, {@code FLEETCTL_ENDPOINT}, {@code FLOTILLA_DEBUG}, {@code FLOTILLA_TOKEN}, the
+ * TLS file and etcd user variables), plus what a test gives.
  */
 final class CliProcess {
 
     /** The variables that would point the CLI elsewhere; removed from every child's environment. */
     static final List<String> FOREIGN_ENVIRONMENT = List.of("FLOTILLA_ETCD", "FLOTILLA_DEBUG", "FLOTILLA_ENDPOINT",
-            "FLEETCTL_ENDPOINT");
+            "FLEETCTL_ENDPOINT", "FLOTILLA_TOKEN", "FLOTILLA_CA_FILE", "FLOTILLA_CERT_FILE", "FLOTILLA_KEY_FILE",
+            "FLEETCTL_CA_FILE", "FLEETCTL_CERT_FILE", "FLEETCTL_KEY_FILE", "FLOTILLA_ETCD_USER", "FLOTILLA_ETCD_PASSWORD");
 
     record Result(int exitCode, String out, String err, byte[] outBytes) {
         @Override

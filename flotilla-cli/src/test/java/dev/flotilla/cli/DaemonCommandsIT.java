@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import dev.flotilla.testkit.EtcdServer;
+import dev.flotilla.testkit.FreePorts;
+import dev.flotilla.testkit.TestCerts;
 import dev.flotilla.testkit.WorkDirs;
 
 /**
@@ -23,7 +25,7 @@ import dev.flotilla.testkit.WorkDirs;
  */
 class DaemonCommandsIT {
 
-    private static final Pattern API_LINE = Pattern.compile("(?m)^API: (http://\\S+)$");
+    private static final Pattern API_LINE = Pattern.compile("(?m)^API: (https?://\\S+)$");
 
     private static List<String> apiLines(CliProcess.Running process, int count) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -39,7 +41,85 @@ class DaemonCommandsIT {
     }
 
     private static CliProcess.Result cli(Path dir, String endpoint, String... args) {
-        return CliProcess.run(CliProcess.Options.defaults().in(dir).env(Map.of("FLOTILLA_ENDPOINT", endpoint)), args);
+        return cli(dir, Map.of("FLOTILLA_ENDPOINT", endpoint), args);
+    }
+
+    private static CliProcess.Result cli(Path dir, Map<String, String> env, String... args) {
+        return CliProcess.run(CliProcess.Options.defaults().in(dir).env(env).jvm("-Duser.home=" + dir), args);
+    }
+
+    @Test
+    void anAgentOffLoopbackWithoutATokenStopsAtOnceInOneLine() throws Exception {
+        Path dir = WorkDirs.create("agent-no-token");
+        String etcd = "http://127.0.0.1:" + FreePorts.next();
+        for (String api : List.of("192.0.2.10:7070", "0.0.0.0:0")) {
+            long start = System.nanoTime();
+            CliProcess.Result r = cli(dir, Map.of(), "agent", "--etcd", etcd, "--ip", "192.0.2.10", "--api", api,
+                    "--data-dir", dir.resolve("data").toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("flotilla agent: --api " + api + " is not a loopback address, and an API other "
+                    + "machines reach needs a token: pass --token-file FILE or set FLOTILLA_TOKEN, or serve it on "
+                    + "127.0.0.1 (docs/security.md)\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+        CliProcess.Result badTls = cli(dir, Map.of("FLOTILLA_TOKEN", "1".repeat(32)), "agent", "--etcd", etcd,
+                "--ip", "192.0.2.10", "--api", "0.0.0.0:0", "--tls-cert-file", dir.resolve("none.crt").toString(),
+                "--tls-key-file", dir.resolve("none.key").toString());
+        assertThat(badTls.exitCode()).isEqualTo(2);
+        assertThat(badTls.err()).isEqualTo("flotilla agent: the certificate file " + dir.resolve("none.crt")
+                + " does not exist\n");
+    }
+
+    @Test
+    void devModeWithATokenAndMutualTlsServesOnlyClientsWithBoth() throws Exception {
+        Path dir = WorkDirs.create("dev-secure");
+        TestCerts certs = TestCerts.generate(dir.resolve("tls"), List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"));
+        String token = "3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a";
+        Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+        String marker = "4545" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+        Files.writeString(dir.resolve("web@.service"), """
+                [Service]
+                Environment=API_KEY=k3y-MARKER
+                ExecStart=/bin/sh -c 'echo web %i has API_KEY=$${API_KEY}; exec sleep MARKER'
+
+                [X-Fleet]
+                Conflicts=web@*.service
+                """.replace("MARKER", marker));
+        CliProcess.Running dev = CliProcess.start(CliProcess.Options.defaults().in(dir), "dev", "--machines", "3",
+                "--api-port", "0", "--data-dir", dir.resolve("data").toString(), "--token-file", tokenFile.toString(),
+                "--tls-cert-file", certs.serverCert().toString(), "--tls-key-file", certs.serverKey().toString(),
+                "--tls-client-ca-file", certs.caCert().toString());
+        try {
+            List<String> apis = apiLines(dev, 3);
+            assertThat(apis).allMatch(api -> api.startsWith("https://127.0.0."));
+            Map<String, String> client = Map.of("FLOTILLA_ENDPOINT", apis.getFirst(), "FLOTILLA_TOKEN", token,
+                    "FLOTILLA_CA_FILE", certs.caCert().toString(), "FLOTILLA_CERT_FILE", certs.clientCert().toString(),
+                    "FLOTILLA_KEY_FILE", certs.clientKey().toString());
+
+            CliProcess.Result start = cli(dir, client, "start", "web@1.service", "web@2.service", "web@3.service");
+            assertThat(start.exitCode()).as(start.toString()).isZero();
+            for (String unit : List.of("web@1.service", "web@2.service", "web@3.service")) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    CliProcess.Result status = cli(dir, client, "status", unit);
+                    assertThat(status.exitCode()).as(status.toString()).isZero();
+                    assertThat(status.out()).contains("has API_KEY=***").doesNotContain("k3y-" + marker);
+                });
+            }
+
+            Map<String, String> noToken = new java.util.HashMap<>(client);
+            noToken.remove("FLOTILLA_TOKEN");
+            CliProcess.Result refused = cli(dir, noToken, "list-machines");
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.err()).contains("needs a token");
+            Map<String, String> noCertificate = new java.util.HashMap<>(client);
+            noCertificate.remove("FLOTILLA_CERT_FILE");
+            noCertificate.remove("FLOTILLA_KEY_FILE");
+            assertThat(cli(dir, noCertificate, "list-machines").exitCode()).isEqualTo(2);
+        } finally {
+            dev.terminate();
+            dev.await();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> processesWith("sleep " + marker) == 0);
     }
 
     @Test

@@ -49,9 +49,14 @@ final class TestCluster implements AutoCloseable {
     }
 
     static TestCluster start(KvStore store, String test) throws Exception {
+        return start(store, test, ApiSettings.on("127.0.0.1", 0));
+    }
+
+    /** A cluster whose API serves as {@code settings} say (a token, TLS). */
+    static TestCluster start(KvStore store, String test, ApiSettings settings) throws Exception {
         Registry registry = Registry.create(store, "/cli-it/" + test + "-" + SEQUENCE.incrementAndGet() + "/",
                 InstantSource.system());
-        return new TestCluster(store, registry, ApiServer.start(registry, ApiSettings.on("127.0.0.1", 0)));
+        return new TestCluster(store, registry, ApiServer.start(registry, settings));
     }
 
     /** The {@code --endpoint} of this cluster. */

@@ -62,6 +62,19 @@ class UnitFilesIT extends FleetCliTestBase {
     }
 
     @Test
+    void aUnitFileOverOneMebibyteIsRefusedBeforeAnythingIsSent() throws Exception {
+        seedFile("db.service");
+        String big = "[Service]\nExecStart=/bin/true\n" + ("# " + "y".repeat(98) + "\n").repeat(11_000);
+        file("big.service", big);
+
+        CliProcess.Result submit = cli("submit", "db.service", "big.service");
+        assertThat(submit.exitCode()).as(submit.toString()).isEqualTo(2);
+        assertThat(submit.err()).isEqualTo("flotilla submit: unit file big.service is " + big.length() + " bytes; at most "
+                + "1048576 (1 MiB) are accepted (keep large data out of unit files)\n");
+        assertThat(cluster.unit("db.service")).isEmpty();
+    }
+
+    @Test
     void submitOfARejectedXFleetCombinationNamesTheLine() throws Exception {
         file("both.service", "[Service]\nExecStart=/bin/true\n\n[X-Fleet]\nGlobal=true\nMachineOf=db.service\n");
         CliProcess.Result submit = cli("submit", "both.service");

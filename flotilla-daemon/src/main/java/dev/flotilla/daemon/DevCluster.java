@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.server.ApiSettings;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.embedded.EmbeddedKvStore;
 
@@ -37,6 +38,17 @@ public final class DevCluster implements AutoCloseable {
      * @throws DaemonStartException when a machine cannot start; the ones already started are stopped
      */
     public static DevCluster start(int count, Path dataDir, int apiPort) throws DaemonStartException {
+        return start(count, dataDir, ApiSettings.on("127.0.0.1", apiPort));
+    }
+
+    /**
+     * Starts {@code count} machines whose APIs serve as {@code api} says (its port, token and TLS; each machine
+     * on its own address). With TLS, the certificate must name every machine's address (127.0.0.2 and up), since
+     * the machines forward status and journal requests to each other.
+     *
+     * @throws DaemonStartException when a machine cannot start; the ones already started are stopped
+     */
+    public static DevCluster start(int count, Path dataDir, ApiSettings api) throws DaemonStartException {
         if (count < 1 || count > MAX_MACHINES) {
             throw new IllegalArgumentException("--machines must be between 1 and " + MAX_MACHINES + ", not " + count);
         }
@@ -48,7 +60,8 @@ public final class DevCluster implements AutoCloseable {
                 AgentConfig config = AgentConfig.of(store, dataDir.resolve("machine-" + (i + 1)), ip)
                         .withHostname("machine-" + (i + 1))
                         .withMetadata(Map.of("machine", Integer.toString(i + 1)));
-                started.add(MachineDaemon.start(config, ip, apiPort));
+                started.add(MachineDaemon.start(config, new ApiSettings(ip, api.port(), api.pageSize(), api.maxBodyBytes(),
+                        api.diagnostics(), api.token(), api.tls())));
             }
         } catch (DaemonStartException | RuntimeException e) {
             for (MachineDaemon machine : started.reversed()) {

@@ -36,36 +36,53 @@ public final class MachineDaemon implements AutoCloseable {
     private final Agent agent;
     private final ApiServer api;
     private final EngineStarter engine;
+    private final URI apiUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine) {
+    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine, URI apiUrl) {
         this.agent = agent;
         this.api = api;
         this.engine = engine;
+        this.apiUrl = apiUrl;
+    }
+
+    /**
+     * Starts a machine serving a plain API without a token on {@code apiHost:apiPort} (loopback only).
+     *
+     * @throws DaemonStartException as {@link #start(AgentConfig, ApiSettings)}
+     */
+    public static MachineDaemon start(AgentConfig agentConfig, String apiHost, int apiPort) throws DaemonStartException {
+        return start(agentConfig, ApiSettings.on(apiHost, apiPort));
     }
 
     /**
      * Starts a machine.
      *
      * @param agentConfig the agent's configuration (store, IP, data dir, ...)
-     * @param apiHost     the address the API listens on
-     * @param apiPort     its port (0: any free one)
-     * @throws DaemonStartException when the API cannot listen (port in use) or the agent cannot start
-     *                              (data dir unusable or locked); whatever had started is stopped again
+     * @param apiSettings where and how the API is served (address, port 0 for any free one, token, TLS); the
+     *     agent's diagnostics are added here. Served on a wildcard address ({@code 0.0.0.0}), the API is
+     *     registered under the machine's IP
+     * @throws DaemonStartException when the API cannot serve (port in use, not loopback without a token, a TLS
+     *     file unusable) or the agent cannot start (data dir unusable or locked); whatever had started is
+     *     stopped again
      */
-    public static MachineDaemon start(AgentConfig agentConfig, String apiHost, int apiPort) throws DaemonStartException {
+    public static MachineDaemon start(AgentConfig agentConfig, ApiSettings apiSettings) throws DaemonStartException {
         Objects.requireNonNull(agentConfig, "agentConfig");
+        Objects.requireNonNull(apiSettings, "apiSettings");
+        String apiHost = apiSettings.host();
+        int apiPort = apiSettings.port();
         Registry registry = Registry.create(agentConfig.store(), agentConfig.registryRoot(), agentConfig.clock());
         AgentDiagnostics diagnostics = new AgentDiagnostics();
         ApiServer api;
         try {
-            api = ApiServer.start(registry, ApiSettings.on(apiHost, apiPort).withDiagnostics(diagnostics));
+            api = ApiServer.start(registry, apiSettings.withDiagnostics(diagnostics));
         } catch (IOException | UncheckedIOException e) {
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         }
-        Agent agent = new Agent(agentConfig.withApiUrl(api.url().toString()));
+        URI advertised = advertised(api.url(), apiHost, agentConfig.publicIp());
+        Agent agent = new Agent(agentConfig.withApiUrl(advertised.toString()));
         diagnostics.attach(agent);
 
         EngineStarter engine = new EngineStarter(registry, agentConfig.store());
@@ -84,7 +101,7 @@ public final class MachineDaemon implements AutoCloseable {
             api.close();
             throw new DaemonStartException(rootMessage(e), e);
         }
-        return new MachineDaemon(agent, api, engine);
+        return new MachineDaemon(agent, api, engine, advertised);
     }
 
     /** This machine's ID (stable across restarts: kept in the data dir). */
@@ -92,9 +109,9 @@ public final class MachineDaemon implements AutoCloseable {
         return agent.machineId();
     }
 
-    /** Where this machine's API is served. */
+    /** Where this machine's API is served (as registered for other machines). */
     public URI apiUrl() {
-        return api.url();
+        return apiUrl;
     }
 
     /** The agent, for status queries. */
@@ -135,6 +152,19 @@ public final class MachineDaemon implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("engine of {} did not close cleanly: {}", agent.machineId().shortId(), e.toString());
         }
+    }
+
+    /** The API's URL as other machines reach it: a wildcard address is replaced by the machine's IP. */
+    private static URI advertised(URI served, String host, String publicIp) {
+        try {
+            if (!java.net.InetAddress.getByName(host).isAnyLocalAddress()) {
+                return served;
+            }
+        } catch (java.net.UnknownHostException e) {
+            return served;
+        }
+        String ip = publicIp.contains(":") ? "[" + publicIp + "]" : publicIp;
+        return URI.create(served.getScheme() + "://" + ip + ":" + served.getPort());
     }
 
     private static String rootMessage(Throwable e) {

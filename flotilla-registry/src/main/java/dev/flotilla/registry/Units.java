@@ -31,8 +31,8 @@ import dev.flotilla.unit.UnitParseException;
  */
 public final class Units {
 
-    /** Largest unit file stored, in UTF-8 bytes: far above any real unit, well below etcd's 1.5 MiB request limit. */
-    public static final int MAX_CONTENTS_BYTES = 1024 * 1024;
+    /** Largest unit file stored, in UTF-8 bytes ({@link dev.flotilla.unit.UnitFile#MAX_BYTES}). */
+    public static final int MAX_CONTENTS_BYTES = dev.flotilla.unit.UnitFile.MAX_BYTES;
     /** Largest stored unit value (contents escaped as JSON, plus fields), in bytes. */
     static final int MAX_VALUE_BYTES = 1400 * 1024;
     /** How often a read-modify-write is retried when another writer got in between. */

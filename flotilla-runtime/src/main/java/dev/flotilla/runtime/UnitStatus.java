@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import dev.flotilla.unit.ContentHash;
+import dev.flotilla.unit.Secrets;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -21,7 +22,8 @@ import dev.flotilla.unit.UnitName;
  * @param since when the unit entered this active/sub state
  * @param mainPid the main process, while there is one
  * @param lastExit how the last main (or failing) process ended, once one has
- * @param reason why the unit failed, is restarting, or what is worth knowing (one line)
+ * @param reason why the unit failed, is restarting, or what is worth knowing (one line); values of
+ *     secret-looking assignments in it are masked ({@link Secrets#redact}), since reasons quote command lines
  * @param restarts automatic restarts since the last explicit start (systemd's {@code NRestarts})
  * @param hash the content hash of the definition the unit runs, when known
  * @param limits what became of each resource setting of the unit
@@ -44,7 +46,7 @@ public record UnitStatus(UnitName unit, LoadState load, ActiveState active, SubS
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(mainPid, "mainPid");
         Objects.requireNonNull(lastExit, "lastExit");
-        Objects.requireNonNull(reason, "reason");
+        reason = Objects.requireNonNull(reason, "reason").map(Secrets::redact);
         Objects.requireNonNull(hash, "hash");
         if (restarts < 0) {
             throw new IllegalArgumentException("restarts must not be negative: " + restarts);

@@ -4,10 +4,24 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
+import dev.flotilla.api.TlsFiles;
 import dev.flotilla.registry.ConcurrentUpdateException;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.UnitExistsException;
@@ -25,11 +39,19 @@ import io.javalin.http.HttpResponseException;
  * embedded store. Requests run on virtual threads; the server holds no state of its own, so several servers
  * may serve one registry.
  *
+ * <p>With a token in the settings, every request must carry it ({@code Authorization: Bearer TOKEN}): one
+ * without it is answered 401 before anything else is looked at. An API on an address other machines can
+ * reach must have a token.
+ *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
- * (naming the unit file, line and reason), 404 for unknown units and paths, 405, 409 when concurrent writers
- * kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON, 501 for what is not
- * served yet, 502/504 when the machine running a unit fails or does not answer a forwarded status or journal
- * request, 503 when the store fails, 500 for bugs (logged).
+ * (naming the unit file, line and reason), 401 without the token, 404 for unknown units and paths, 405, 409
+ * when concurrent writers kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON,
+ * 501 for what is not served yet, 502/504 when the machine running a unit fails or does not answer a forwarded
+ * status or journal request, 503 when the store fails, 500 for bugs (logged). Requests the web server refuses
+ * before routing (malformed URLs or headers) get the same error body ({@link JsonErrorHandler}).
+ *
+ * <p>With {@link ApiTls} in the settings it serves HTTPS only, asking clients for a certificate when a client
+ * CA is given (mutual TLS).
  *
  * <p>Thread-safe. {@link #close()} stops serving; requests in flight may be cut.
  */
@@ -53,12 +75,25 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Starts serving {@code registry} as {@code settings} say; returns once the port is bound.
      *
-     * @throws IOException when the address cannot be bound (in use, not local, no permission)
+     * @throws IOException when the address cannot be bound (in use, not local, no permission) or resolved
+     * @throws IllegalArgumentException when the address is not loopback and the settings have no token: an API
+     *     that other machines reach must not be open to anyone (docs/security.md); or when a TLS file is missing
+     *     or malformed (the message names it)
      */
     public static ApiServer start(Registry registry, ApiSettings settings) throws IOException {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(settings, "settings");
-        Javalin app = Javalin.create(config -> configure(config, registry, settings));
+        if (settings.token().isEmpty() && !ApiSettings.isLoopback(settings.host())) {
+            throw new IllegalArgumentException("the API on " + settings.host() + " would be reachable from other "
+                    + "machines without a token: give it a token, or serve it on a loopback address such as 127.0.0.1 "
+                    + "(docs/security.md)");
+        }
+        Optional<SSLContext> tls = settings.tls().map(t -> TlsFiles.context(t.certFile(), t.keyFile(),
+                t.clientCaFile().orElse(null)));
+        SSLSocketFactory forwardingTls = TlsFiles.context(settings.tls().map(ApiTls::certFile).orElse(null),
+                settings.tls().map(ApiTls::keyFile).orElse(null),
+                settings.tls().flatMap(ApiTls::trustedForPeers).orElse(null)).getSocketFactory();
+        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls));
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -66,13 +101,16 @@ public final class ApiServer implements AutoCloseable {
             throw new IOException("cannot serve the API on " + settings.host() + ":" + settings.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
-        URI url = URI.create("http://" + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host())
-                + ":" + app.port());
+        URI url = URI.create((tls.isPresent() ? "https://" : "http://")
+                + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + app.port());
         LOG.info("Serving the API at {} for registry {}", url, registry.root());
         return new ApiServer(app, url);
     }
 
-    /** Where the API is served, e.g. {@code http://127.0.0.1:41234} (the bound port when 0 was asked). */
+    /**
+     * Where the API is served, e.g. {@code http://127.0.0.1:41234} or {@code https://10.0.0.5:7070} (the bound
+     * port when 0 was asked).
+     */
     public URI url() {
         return url;
     }
@@ -88,7 +126,8 @@ public final class ApiServer implements AutoCloseable {
         app.stop();
     }
 
-    private static void configure(JavalinConfig config, Registry registry, ApiSettings settings) {
+    private static void configure(JavalinConfig config, Registry registry, ApiSettings settings, Optional<SSLContext> tls,
+            SSLSocketFactory forwardingTls) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -98,16 +137,23 @@ public final class ApiServer implements AutoCloseable {
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.router.ignoreTrailingSlashes = true;
+        tls.ifPresent(context -> config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings, context)));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
 
         UnitsResource units = new UnitsResource(registry, settings.pageSize());
         UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
         StatesResource states = new StatesResource(registry, settings.pageSize());
         MachinesResource machines = new MachinesResource(registry, settings.pageSize());
         ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
-                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT));
+                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
+                        forwardingTls));
         int maxBody = settings.maxBodyBytes();
 
+        Optional<Authentication> authentication = settings.token().map(Authentication::new);
         config.routes.before(ctx -> {
+            if (authentication.isPresent()) {
+                authentication.get().check(ctx);
+            }
             if (ctx.contentLength() > maxBody) {
                 throw Json.tooLarge(ctx.contentLength(), maxBody);
             }
@@ -139,6 +185,23 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             Json.error(ctx, 500, "internal error: " + e + " (the agent's log has the details)");
         });
+    }
+
+    /** The only connector when TLS is on: HTTPS, asking for client certificates when there is a client CA. */
+    private static Connector httpsConnector(Server server, HttpConfiguration http, ApiSettings settings, SSLContext context) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients check the certificate against the address they dialled; an IP address has no SNI to check.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(context);
+        ssl.setNeedClientAuth(settings.tls().orElseThrow().clientCaFile().isPresent());
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(https));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        return connector;
     }
 
     /** Javalin's own refusals (no such path, wrong method, body too large) in fleet's error shape. */

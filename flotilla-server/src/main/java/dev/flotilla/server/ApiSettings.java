@@ -1,12 +1,16 @@
 package dev.flotilla.server;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.flotilla.api.ApiToken;
+
 /**
- * How an {@link ApiServer} serves: where it listens, how large a page and a request body may be, and what
- * answers unit status and journal requests. Immutable; build with {@link #on} and the {@code with...}
- * methods.
+ * How an {@link ApiServer} serves: where it listens, how large a page and a request body may be, what
+ * answers unit status and journal requests, and the token every request must carry. Immutable; build with
+ * {@link #on} and the {@code with...} methods.
  *
  * @param host the address to bind, e.g. {@code 127.0.0.1} or the machine's IP
  * @param port the port to bind; 0 picks a free one (see {@link ApiServer#url()})
@@ -14,8 +18,13 @@ import java.util.Optional;
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
  * @param diagnostics what answers {@code /v1/units/{name}/status} and {@code /journal} (the agent); without
  *     it those answer 501
+ * @param token the token every request must carry ({@code Authorization: Bearer TOKEN}), else 401; required
+ *     to serve on an address that is not loopback (see {@link ApiServer#start}). Also sent when forwarding
+ *     status and journal requests to other agents, so every agent of a cluster uses the same token
+ * @param tls when present, the API is served over HTTPS only (and mutual TLS when it names a client CA)
  */
-public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics) {
+public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics,
+        Optional<ApiToken> token, Optional<ApiTls> tls) {
 
     /** fleet's page size. */
     public static final int DEFAULT_PAGE_SIZE = 100;
@@ -34,6 +43,8 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
     public ApiSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(diagnostics, "diagnostics");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(tls, "tls");
         if (host.isBlank()) {
             throw new IllegalArgumentException("the API needs an address to listen on");
         }
@@ -48,23 +59,53 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
         }
     }
 
-    /** Serving on {@code host:port} with the defaults: pages of 100, bodies up to 4 MiB, no diagnostics. */
+    /**
+     * Serving on {@code host:port} with the defaults: pages of 100, bodies up to 4 MiB, no diagnostics, no
+     * token (loopback only), plain HTTP.
+     */
     public static ApiSettings on(String host, int port) {
-        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty());
+        return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /** These settings with pages of {@code size} items. */
     public ApiSettings withPageSize(int size) {
-        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics);
+        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token, tls);
     }
 
     /** These settings with request bodies limited to {@code bytes}. */
     public ApiSettings withMaxBodyBytes(int bytes) {
-        return new ApiSettings(host, port, pageSize, bytes, diagnostics);
+        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token, tls);
     }
 
     /** These settings with {@code source} answering unit status and journal requests. */
     public ApiSettings withDiagnostics(UnitDiagnostics source) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source));
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token, tls);
+    }
+
+    /** These settings with every request needing {@code required} (empty: no token, loopback only). */
+    public ApiSettings withToken(Optional<ApiToken> required) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required, tls);
+    }
+
+    /** These settings serving HTTPS as {@code settings} say (empty: plain HTTP). */
+    public ApiSettings withTls(Optional<ApiTls> settings) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, settings);
+    }
+
+    /**
+     * Whether every address {@code host} names is a loopback address ({@code 127.0.0.0/8}, {@code ::1},
+     * {@code localhost}): only processes of this machine can reach a server bound there. The wildcard
+     * ({@code 0.0.0.0}, {@code ::}) is not loopback.
+     *
+     * @throws UnknownHostException when {@code host} does not resolve
+     */
+    public static boolean isLoopback(String host) throws UnknownHostException {
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            if (!address.isLoopbackAddress()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -7,7 +7,12 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+
+import dev.flotilla.api.ApiToken;
 import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.ScheduleEntry;
@@ -29,16 +34,38 @@ final class DiagnosticsForwarder {
     private final Registry registry;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Optional<ApiToken> token;
+    private final SSLSocketFactory tls;
 
-    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout) {
+    /**
+     * @param token sent to the other agent: every agent of a cluster is started with the same token
+     * @param tls for {@code https://} agents: trusts their certificates and presents this agent's own
+     */
+    DiagnosticsForwarder(Registry registry, Duration connectTimeout, Duration readTimeout, Optional<ApiToken> token,
+            SSLSocketFactory tls) {
         this.registry = registry;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.token = token;
+        this.tls = tls;
     }
 
     /** True when {@code ctx} was forwarded by another agent (and must be answered here or not at all). */
     static boolean forwarded(Context ctx) {
         return ctx.header(HOP_HEADER) != null;
+    }
+
+    /**
+     * Whether {@code machine} registered an API on a loopback address while it is not itself on one: any other
+     * machine dialling that address would reach its own API instead.
+     */
+    private static boolean loopbackOnly(Machine machine) {
+        try {
+            String host = URI.create(machine.apiUrl()).getHost();
+            return host != null && ApiSettings.isLoopback(host) && !ApiSettings.isLoopback(machine.publicIp());
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /**
@@ -57,14 +84,24 @@ final class DiagnosticsForwarder {
                 + unit + " is placed on machine " + id + ", which is no longer in the cluster; try again once "
                 + "the engine has moved it"));
         String where = "machine " + id + " (" + machine.apiUrl() + ")";
+        if (loopbackOnly(machine)) {
+            throw new ApiFailure(502, "unit " + unit + " runs on " + where + ", whose API listens on loopback only, so "
+                    + "other machines cannot ask it; start that agent with --api ADDR:PORT and a token (docs/security.md)");
+        }
         HttpURLConnection c = null;
         try {
             c = (HttpURLConnection) URI.create(machine.apiUrl().replaceAll("/+$", "") + pathAndQuery).toURL()
                     .openConnection();
+            if (c instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tls);
+            }
             c.setConnectTimeout((int) connectTimeout.toMillis());
             c.setReadTimeout((int) readTimeout.toMillis());
             c.setRequestProperty("Accept", "application/json");
             c.setRequestProperty(HOP_HEADER, "1");
+            if (token.isPresent()) {
+                c.setRequestProperty("Authorization", token.get().header());
+            }
             int status = c.getResponseCode();
             if (status < 0) {
                 throw new ApiFailure(502, "the API of " + where + ", which runs unit " + unit

@@ -66,7 +66,7 @@ final class ExtensionsResource {
         UnitDiagnostics source = agent("status");
         Optional<UnitStatus> here = source.status(name.name());
         if (here.isPresent()) {
-            Json.respond(ctx, 200, here.get());
+            Json.respond(ctx, 200, Redaction.status(here.get()));
         } else {
             elsewhere(ctx, name, "/status");
         }
@@ -79,7 +79,7 @@ final class ExtensionsResource {
         UnitDiagnostics source = agent("journal");
         Optional<List<JournalEntry>> here = source.journal(name.name(), lines);
         if (here.isPresent()) {
-            Json.respond(ctx, 200, Map.of("name", name.name(), "entries", here.get()));
+            Json.respond(ctx, 200, Map.of("name", name.name(), "entries", Redaction.journal(here.get())));
         } else {
             elsewhere(ctx, name, "/journal?lines=" + lines);
         }

@@ -15,6 +15,7 @@ import dev.flotilla.registry.ScheduleEntry;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitStateRecord;
 import dev.flotilla.unit.FleetOptions;
+import dev.flotilla.unit.Secrets;
 import dev.flotilla.unit.UnitFile;
 import dev.flotilla.unit.UnitParseException;
 
@@ -73,10 +74,10 @@ final class FleetViews {
         };
     }
 
-    /** A published state as {@code GET /fleet/v1/state} shows it. */
+    /** A published state as {@code GET /fleet/v1/state} shows it, secret-looking values of its reason masked. */
     static UnitState state(UnitStateRecord s) {
         return new UnitState(s.unit().name(), s.hash().hex(), s.machineId().value(), s.loadState(), s.activeState(),
-                s.subState(), s.reason().orElse(null));
+                s.subState(), s.reason().map(Secrets::redact).orElse(null));
     }
 
     /** A machine as {@code GET /fleet/v1/machines} shows it. */

@@ -2,7 +2,11 @@ package dev.flotilla.server;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -25,6 +29,15 @@ final class Json {
             ctx.status(status).contentType("application/json").result(MAPPER.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + body.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** {@code value} as JSON bytes. */
+    static byte[] encode(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -71,9 +84,64 @@ final class Json {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw ApiFailure.badRequest("unable to decode body: " + e.getOriginalMessage());
+            throw ApiFailure.badRequest("unable to decode body: " + describe(e));
         } catch (IOException | IllegalArgumentException e) {
-            throw ApiFailure.badRequest("unable to decode body: " + e.getMessage());
+            throw ApiFailure.badRequest("unable to decode body: " + withoutJavaNames(String.valueOf(e.getMessage())));
         }
+    }
+
+    /**
+     * What is wrong with a body, for the client: where in the document and what was expected, without the Java
+     * types it was to be read into.
+     */
+    static String describe(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "it is nested too deeply or has a value that is too long (" + withoutJavaNames(e.getOriginalMessage()) + ")";
+        }
+        if (e instanceof JsonMappingException m) {
+            String where = path(m.getPath());
+            String subject = where.isEmpty() ? "the body" : "field " + where;
+            if (m instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+                return subject + " must be " + expected(mismatch.getTargetType());
+            }
+            return subject + " has a value of the wrong type or shape";
+        }
+        JsonLocation at = e.getLocation();
+        return "not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                + withoutJavaNames(e.getOriginalMessage());
+    }
+
+    /** {@code options[0].section} for a path of field names and indexes. */
+    private static String path(java.util.List<JsonMappingException.Reference> references) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : references) {
+            if (r.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "an object";
+    }
+
+    /** {@code message} with Java type names shortened to their simple names ({@code java.util.List} to {@code List}). */
+    static String withoutJavaNames(String message) {
+        return message.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)", "$1").replaceAll("[\\r\\n]+", " ");
     }
 }

@@ -98,6 +98,9 @@ final class UnitSubmissions {
      * state-only body.
      */
     private static Optional<String> checkedText(UnitName name, Unit body) {
+        if (body.contents() != null) {
+            requireSize(name, body.contents());
+        }
         try {
             List<UnitOption> options = body.options().stream()
                     .map(o -> new UnitOption(o.section(), o.name(), o.value())).toList();
@@ -112,9 +115,20 @@ final class UnitSubmissions {
             if (options.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(UnitDefinition.fromOptions(name, options).file().serialise());
+            UnitFile file = UnitFile.fromOptions(name.name(), options);
+            requireSize(name, file.serialise());
+            return Optional.of(UnitDefinition.check(name, file).file().serialise());
         } catch (UnitParseException e) {
             throw ApiFailure.badRequest(e.getMessage());
+        }
+    }
+
+    /** Refuses a unit file over {@link UnitFile#MAX_BYTES} with 413 before it is parsed. */
+    private static void requireSize(UnitName name, String text) {
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > UnitFile.MAX_BYTES) {
+            throw new ApiFailure(413, "unit " + name + " is " + bytes + " bytes; at most " + UnitFile.MAX_BYTES
+                    + " bytes are stored (keep large data out of unit files)");
         }
     }
 

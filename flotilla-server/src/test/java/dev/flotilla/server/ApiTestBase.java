@@ -35,11 +35,16 @@ abstract class ApiTestBase {
         return ApiSettings.on("127.0.0.1", 0);
     }
 
+    /** The client of this class's servers: plain HTTP without a token unless a test class says otherwise. */
+    Http client(ApiServer started) {
+        return new Http(started.url());
+    }
+
     @BeforeEach
     void startServer(TestInfo info) throws Exception {
         cluster = Cluster.on(store, info.getTestMethod().orElseThrow().getName());
         server = ApiServer.start(cluster.registry, settings());
-        http = new Http(server.url());
+        http = client(server);
     }
 
     @AfterEach

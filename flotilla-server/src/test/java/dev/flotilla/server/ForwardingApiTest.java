@@ -68,9 +68,14 @@ class ForwardingApiTest extends ApiTestBase {
         return ApiSettings.on("127.0.0.1", 0).withDiagnostics(NOTHING);
     }
 
+    /** The settings of the machine that runs {@code web.service}. */
+    ApiSettings secondSettings() {
+        return ApiSettings.on("127.0.0.1", 0).withDiagnostics(SECOND);
+    }
+
     @BeforeEach
     void startSecondMachine() throws Exception {
-        second = ApiServer.start(cluster.registry, ApiSettings.on("127.0.0.1", 0).withDiagnostics(SECOND));
+        second = ApiServer.start(cluster.registry, secondSettings());
         register(Cluster.id('2'), second.url().toString());
         cluster.submit("web.service", SERVICE, DesiredState.LAUNCHED);
         cluster.place("web.service", Cluster.id('2'));
@@ -82,8 +87,24 @@ class ForwardingApiTest extends ApiTestBase {
     }
 
     private void register(MachineId id, String apiUrl) throws Exception {
+        register(id, "127.0.0.1", apiUrl);
+    }
+
+    private void register(MachineId id, String ip, String apiUrl) throws Exception {
         long lease = store.grantLease(Duration.ofSeconds(60)).id();
-        cluster.registry.machines().register(Machine.of(id, "127.0.0.1", Map.of(), apiUrl, "host", Instant.now()), lease);
+        cluster.registry.machines().register(Machine.of(id, ip, Map.of(), apiUrl, "host", Instant.now()), lease);
+    }
+
+    @Test
+    void aMachineWhoseApiIsOnLoopbackOnlyIs502SayingHowToExposeIt() throws Exception {
+        register(Cluster.id('5'), "10.0.0.5", second.url().toString());
+        cluster.submit("db.service", SERVICE, DesiredState.LAUNCHED);
+        cluster.place("db.service", Cluster.id('5'));
+        Http.Response r = http.get("/v1/units/db.service/status");
+        assertThat(r.status()).as(r.toString()).isEqualTo(502);
+        assertThat(r.errorMessage()).isEqualTo("unit db.service runs on machine " + "5".repeat(32) + " (" + second.url()
+                + "), whose API listens on loopback only, so other machines cannot ask it; start that agent with "
+                + "--api ADDR:PORT and a token (docs/security.md)");
     }
 
     @Test

@@ -43,10 +43,18 @@ final class Http implements AutoCloseable {
     }
 
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String authorization;
+    private final HttpClient client;
 
     Http(URI base) {
+        this(base, null, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    /** Sends {@code authorization} (null: none) as the Authorization header of every request, over {@code client}. */
+    Http(URI base, String authorization, HttpClient client) {
         this.base = base;
+        this.authorization = authorization;
+        this.client = client;
     }
 
     Response get(String path) {
@@ -90,7 +98,8 @@ final class Http implements AutoCloseable {
     }
 
     private HttpRequest.Builder builder(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     private Response send(HttpRequest.Builder request) {

@@ -28,10 +28,20 @@ public record TestCerts(Path caCert, Path serverCert, Path serverKey, Path clien
      * @throws IllegalStateException when openssl is missing or fails (its output is in the message)
      */
     public static TestCerts generate(Path dir) {
+        return generate(dir, List.of());
+    }
+
+    /**
+     * Like {@link #generate(Path)}, the server certificate naming {@code moreIps} too (e.g. the 127.0.0.2 ...
+     * of a dev cluster, whose machines share it).
+     */
+    public static TestCerts generate(Path dir, List<String> moreIps) {
         try {
             Files.createDirectories(dir);
+            StringBuilder names = new StringBuilder("IP:127.0.0.1,DNS:localhost");
+            moreIps.forEach(ip -> names.append(",IP:").append(ip));
             Path serverExt = Files.writeString(dir.resolve("server.ext"),
-                    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n"
+                    "subjectAltName=" + names + "\nextendedKeyUsage=serverAuth,clientAuth\n"
                             + "basicConstraints=CA:FALSE\n");
             Path clientExt = Files.writeString(dir.resolve("client.ext"),
                     "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n");

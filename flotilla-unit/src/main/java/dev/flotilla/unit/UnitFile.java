@@ -24,6 +24,12 @@ import java.util.Optional;
  */
 public final class UnitFile {
 
+    /**
+     * Largest unit file Flotilla accepts, in UTF-8 bytes (1 MiB): far above any real unit, well below etcd's
+     * 1.5 MiB request limit. The CLI, the API and the registry refuse larger files; the parser itself does not.
+     */
+    public static final int MAX_BYTES = 1024 * 1024;
+
     private final String source;
     private final boolean byteOrderMark;
     private final List<UnitElement> elements;

@@ -7,8 +7,9 @@
  * {@link dev.flotilla.unit.Specifiers} (the one {@code %} expander),
  * {@link dev.flotilla.unit.FleetOptions} (scheduling constraints),
  * {@link dev.flotilla.unit.ContainerSpec} (container units),
- * {@link dev.flotilla.unit.UnitDefinition} (all checks a submitted unit must pass) and
- * {@link dev.flotilla.unit.TimeSpan} (systemd durations).
+ * {@link dev.flotilla.unit.UnitDefinition} (all checks a submitted unit must pass),
+ * {@link dev.flotilla.unit.TimeSpan} (systemd durations) and
+ * {@link dev.flotilla.unit.Secrets} (the redaction rule for secret-looking values in output and logs).
  *
  * <p>Every type here is immutable and thread-safe; helpers are stateless. Malformed input is
  * reported with {@link dev.flotilla.unit.UnitParseException} ({@code name:line:col: reason}) when it

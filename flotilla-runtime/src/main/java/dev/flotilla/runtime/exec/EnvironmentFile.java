@@ -50,7 +50,7 @@ final class EnvironmentFile {
             }
             String key = text.substring(keyStart, i).strip();
             if (i >= n || text.charAt(i) == '\n' || !ExecLineExpander.isName(key, 0, key.length())) {
-                skipped.add("line " + startLine + ": not KEY=VALUE: " + text.substring(keyStart, i).strip());
+                skipped.add("line " + startLine + ": not NAME=VALUE: " + text.substring(keyStart, i).strip());
                 while (i < n && text.charAt(i) != '\n') {
                     i++;
                 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.flotilla.runtime.JournalEntry;
+import dev.flotilla.unit.Secrets;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -55,8 +56,12 @@ final class UnitOutput {
         }
     }
 
-    /** Writes one of the runtime's own lines, after the output read so far. */
-    void note(String message) {
+    /**
+     * Writes one of the runtime's own lines, after the output read so far. Its secret-looking values are
+     * masked ({@link Secrets#redact}): notes quote command lines and settings.
+     */
+    void note(String raw) {
+        String message = Secrets.redact(raw);
         tailer.drain();
         try {
             journal.append(List.of(new JournalEntry(services.clock().instant(), "flotilla", ProcessHandle.current().pid(),

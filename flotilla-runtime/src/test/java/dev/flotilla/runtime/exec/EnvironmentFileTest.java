@@ -41,8 +41,8 @@ class EnvironmentFileTest {
         EnvironmentFile.Parsed p = EnvironmentFile.parse("GOOD=1\nexport BAD=2\njust words\n2X=3\n");
 
         assertThat(p.variables()).containsOnly(entry("GOOD", "1"));
-        assertThat(p.skipped()).containsExactly("line 2: not KEY=VALUE: export BAD", "line 3: not KEY=VALUE: just words",
-                "line 4: not KEY=VALUE: 2X");
+        assertThat(p.skipped()).containsExactly("line 2: not NAME=VALUE: export BAD", "line 3: not NAME=VALUE: just words",
+                "line 4: not NAME=VALUE: 2X");
     }
 
     @Test

@@ -42,7 +42,7 @@ class EnvironmentTest extends ExecTestSupport {
                 .contains("G=hello  world P=overridden-by-file F=from-file Q=a \"quoted\" value I=abc-on-exec-host")
                 .contains("pub=10.1.2.3 priv=192.168.7.8 id=" + MACHINE.machineId())
                 .contains("fpub=10.1.2.3 fpriv=192.168.7.8 unit=env@abc.service")
-                .contains("skipping line 6: not KEY=VALUE: not a valid line");
+                .contains("skipping line 6: not NAME=VALUE: not a valid line");
     }
 
     @Test

@@ -133,6 +133,10 @@ final class EtcdErrors {
             return "etcd at " + endpoints + " requires authentication: configure an etcd user and password ("
                     + what + ": " + detail + ")";
         }
+        if (lower.contains("permission denied") && user == null) {
+            return "etcd at " + endpoints + " denied " + what + " without a user (with --client-cert-auth, etcd takes the "
+                    + "client certificate's common name as the user): configure an etcd user and password: " + detail;
+        }
         if (lower.contains("permission denied")) {
             return "etcd at " + endpoints + " denied " + what + " to user '" + user + "': " + detail;
         }

@@ -1,0 +1,28 @@
+package dev.flotilla.server;
+
+import java.util.List;
+
+import dev.flotilla.api.JournalEntry;
+import dev.flotilla.api.UnitStatus;
+import dev.flotilla.unit.Secrets;
+
+/**
+ * What the API shows of running units with secret-looking values masked ({@link Secrets#redact}): status
+ * reasons, journal lines and unit state reasons. Unit files themselves ({@code GET /fleet/v1/units/{name}})
+ * are served as submitted. Stateless.
+ */
+final class Redaction {
+
+    private Redaction() {
+    }
+
+    static UnitStatus status(UnitStatus s) {
+        return new UnitStatus(s.name(), s.machineID(), s.hash(), s.systemdLoadState(), s.systemdActiveState(),
+                s.systemdSubState(), s.mainPID(), s.since(), Secrets.redact(s.reason()), journal(s.recentLines()));
+    }
+
+    static List<JournalEntry> journal(List<JournalEntry> entries) {
+        return entries.stream().map(e -> new JournalEntry(e.time(), e.machineID(), e.stream(), Secrets.redact(e.message())))
+                .toList();
+    }
+}
