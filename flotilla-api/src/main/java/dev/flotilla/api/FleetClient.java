@@ -333,8 +333,11 @@ public final class FleetClient implements AutoCloseable {
             if (c != null) {
                 c.disconnect();
             }
+            // Under TLS 1.3 a server that refuses the client's certificate (or its absence) says so after the
+            // handshake, so the client sees a plain write or read failure rather than an SSLException.
             throw new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage()
-                    + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)" : ""));
+                    + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)"
+                            : " (if the agent demands a client certificate, pass --cert-file and --key-file)"));
         }
     }
 
