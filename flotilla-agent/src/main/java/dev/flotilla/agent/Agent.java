@@ -89,7 +89,7 @@ public final class Agent implements AutoCloseable {
         try {
             dataDir = DataDir.open(config.dataDir());
             id = dataDir.machineId();
-            runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock());
+            runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock(), id.value());
             List<UnitStatus> adopted = runtimes.adopt();
             LOG.info("machine {} starts with {} unit(s) adopted from {}", id, adopted.size(), config.dataDir());
         } catch (IOException e) {
