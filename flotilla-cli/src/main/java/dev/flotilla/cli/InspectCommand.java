@@ -8,6 +8,8 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.FleetClient;
@@ -49,7 +51,9 @@ final class InspectCommand extends ApiCommand {
         JsonFactory factory = new JsonFactory();
         StringWriter out = new StringWriter();
         try (JsonParser in = factory.createParser(json); JsonGenerator g = factory.createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
+            // "key": value, as docker inspect writes it (Jackson's default puts a space before the colon too)
+            g.setPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
             while (in.nextToken() != null) {
                 g.copyCurrentEvent(in);
             }

@@ -420,14 +420,15 @@ final class ContainerUnit {
         }
         Optional<ProcessExit> exit = gone.map(ContainerUnit::exitOf);
         boolean oom = gone.map(g -> Boolean.TRUE.equals(g.getState().getOOMKilled())).orElse(false);
-        String who = "container " + plan.name;
+        String who = "container " + record.containerName.orElse(shortId(id));
         String reason;
         Outcome outcome;
         if (exit.isEmpty()) {
             reason = who + " (" + shortId(id) + ") is gone: it was removed outside Flotilla";
             outcome = Outcome.SIGNAL;
         } else if (oom) {
-            reason = who + " was killed by signal KILL (out of memory: Memory=" + plan.memoryText.orElse("?") + ")";
+            reason = who + " was killed by signal KILL (out of memory: Memory="
+                    + (plan == null ? "?" : plan.memoryText.orElse("?")) + ")";
             outcome = Outcome.SIGNAL;
         } else {
             switch (exit.get()) {
@@ -455,10 +456,10 @@ final class ContainerUnit {
         }
         set(status.withMainPid(OptionalLong.empty()));
         exit.ifPresent(e -> set(record.status.withLastExit(e)));
-        if (Duration.between(runStartedAt, now()).compareTo(plan.service.startLimitInterval()) >= 0) {
+        if (plan != null && Duration.between(runStartedAt, now()).compareTo(plan.service.startLimitInterval()) >= 0) {
             record.consecutiveRestarts = 0;
         }
-        if (outcome == Outcome.SUCCESS && !plan.service.restarts(outcome)) {
+        if (outcome == Outcome.SUCCESS && (plan == null || !plan.service.restarts(outcome))) {
             enter(ActiveState.INACTIVE, SubState.DEAD, Optional.empty());
             note(reason + "; " + name + " finished.");
             record.wanted = false;
@@ -470,7 +471,10 @@ final class ContainerUnit {
 
     /** {@code HealthOnFailure=}: what an unhealthy verdict does (none by default: the state says it). */
     private void unhealthy() {
-        String action = plan == null ? "none" : plan.spec.health().onFailure().map(Object::toString).orElse("none");
+        if (plan == null) {
+            return;
+        }
+        String action = plan.spec.health().onFailure().map(Object::toString).orElse("none");
         note("container " + plan.name + " is unhealthy (HealthOnFailure=" + action + ")");
         switch (action) {
             case "kill" -> {
@@ -557,8 +561,15 @@ final class ContainerUnit {
 
     /** Compares the record with the engine's container (after adoption, or when the engine is back). */
     private void reconcile() {
+        if (plan == null && record.request.isPresent()) {
+            try {
+                plan = ContainerPlan.of(record.request.get(), ctx.stateDirLabel());
+            } catch (BadSettingException e) {
+                LOG.warn("{}: the recorded definition no longer reads: {}", name, e.getMessage());
+            }
+        }
         if (record.containerId.isEmpty()) {
-            if (status.sub() == SubState.AUTO_RESTART && record.request.isPresent()) {
+            if (status.sub() == SubState.AUTO_RESTART && plan != null) {
                 scheduleRestart(record.request.get(), status.reason().orElse("the container ended"), false);
             } else if (status.active() == ActiveState.ACTIVATING && record.wanted && record.request.isPresent()) {
                 run(record.request.get()); // the last agent died while starting it
@@ -575,13 +586,6 @@ final class ContainerUnit {
                         "cannot check container " + record.containerName.orElse(id) + ": " + e.getMessage())));
             }
             return;
-        }
-        if (plan == null && record.request.isPresent()) {
-            try {
-                plan = ContainerPlan.of(record.request.get(), ctx.stateDirLabel());
-            } catch (BadSettingException e) {
-                LOG.warn("{}: the recorded definition no longer reads: {}", name, e.getMessage());
-            }
         }
         boolean running = c.map(i -> Boolean.TRUE.equals(i.getState().getRunning())).orElse(false);
         if (!record.wanted || status.active() == ActiveState.DEACTIVATING) {
