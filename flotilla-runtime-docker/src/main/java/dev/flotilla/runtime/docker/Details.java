@@ -41,17 +41,17 @@ final class Details {
         try {
             Optional<InspectContainerResponse> found = engine.inspect(id);
             if (found.isEmpty()) {
-                out.put("Container", ContainerUnit.shortId(id) + ": the engine no longer has it");
+                out.put("Container", Containers.shortId(id) + ": the engine no longer has it");
                 return out;
             }
             c = found.get();
         } catch (Engine.EngineException e) {
-            out.put("Container", ContainerUnit.shortId(id) + " (cannot ask the engine: " + e.getMessage() + ")");
+            out.put("Container", Containers.shortId(id) + " (cannot ask the engine: " + e.getMessage() + ")");
             return out;
         }
         var state = c.getState();
         boolean running = Boolean.TRUE.equals(state.getRunning());
-        out.put("Container", ContainerUnit.shortId(id) + " " + c.getName().replaceFirst("^/", "") + " (" + state.getStatus()
+        out.put("Container", Containers.shortId(id) + " " + c.getName().replaceFirst("^/", "") + " (" + state.getStatus()
                 + (running ? " since " + state.getStartedAt() : ", exit status " + state.getExitCodeLong() + " at "
                         + state.getFinishedAt()) + ")");
         out.put("Image", c.getConfig().getImage() + " (" + shortImage(c.getImageId()) + ")");
@@ -64,7 +64,7 @@ final class Details {
         }
         if (c.getMounts() != null && !c.getMounts().isEmpty()) {
             out.put("Mounts", c.getMounts().stream().map(m -> (m.getName() != null && !m.getName().isEmpty()
-                    ? "volume " + (m.getName().length() == 64 ? ContainerUnit.shortId(m.getName()) : m.getName())
+                    ? "volume " + (m.getName().length() == 64 ? Containers.shortId(m.getName()) : m.getName())
                     : "bind " + m.getSource()) + " -> " + m.getDestination()
                     + (Boolean.FALSE.equals(m.getRW()) ? " (ro)" : "")).collect(Collectors.joining(", ")));
         }
@@ -164,7 +164,7 @@ final class Details {
             return "?";
         }
         String hex = imageId.startsWith("sha256:") ? imageId.substring(7) : imageId;
-        return ContainerUnit.shortId(hex);
+        return Containers.shortId(hex);
     }
 
     private static String orDash(String s) {

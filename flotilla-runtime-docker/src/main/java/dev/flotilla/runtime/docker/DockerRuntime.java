@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Event;
 
 import dev.flotilla.runtime.JournalEntry;
 import dev.flotilla.runtime.Runtime;
@@ -64,19 +58,16 @@ public final class DockerRuntime implements Runtime {
     private final List<UnitStateListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final Object adoptLock = new Object();
-    private final Object engineLock = new Object();
     private final Context context = new Context();
     private volatile boolean adopted;
     private volatile boolean closed;
-    // Guarded by engineLock.
-    private boolean watching;
-    private boolean retryScheduled;
-    private ResultCallback.Adapter<Event> events;
+    private final EngineWatch watch;
 
     private DockerRuntime(DockerRuntimeConfig config) {
         this.config = config;
         this.engine = new Engine(config.dockerHost());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("flotilla-docker-timer").factory());
+        this.watch = new EngineWatch(engine, config, units, scheduler);
     }
 
     /**
@@ -136,7 +127,7 @@ public final class DockerRuntime implements Runtime {
             Thread.ofVirtual().name("flotilla-docker-sweep").start(() -> {
                 try {
                     context.engine();
-                    sweepOrphans();
+                    watch.sweepOrphans();
                 } catch (EngineException e) {
                     LOG.info("the Docker engine does not answer yet ({}); adopted units are checked once it does",
                             e.getMessage());
@@ -272,164 +263,9 @@ public final class DockerRuntime implements Runtime {
         }
         closed = true;
         units.values().forEach(ContainerUnit::close);
-        synchronized (engineLock) {
-            closeEvents();
-        }
+        watch.close();
         scheduler.shutdownNow();
         engine.close();
-    }
-
-    // ---- the engine link -------------------------------------------------------------------------
-
-    /** Connects (once) and subscribes to this runtime's container events. */
-    private Engine connected() throws EngineException {
-        synchronized (engineLock) {
-            if (watching) {
-                return engine;
-            }
-            try {
-                engine.ping();
-                closeEvents();
-                ResultCallback.Adapter<Event> callback = new EventsCallback();
-                events = callback;
-                engine.run("watching container events", () -> engine.slow.eventsCmd()
-                        .withLabelFilter(Map.of(ContainerPlan.LABEL_STATE_DIR, config.stateDir().toString()))
-                        .withEventTypeFilter("container").exec(callback));
-                watching = true;
-                return engine;
-            } catch (EngineException e) {
-                scheduleRetry();
-                throw e;
-            }
-        }
-    }
-
-    private final class EventsCallback extends ResultCallback.Adapter<Event> {
-        @Override
-        public void onNext(Event event) {
-            Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
-            String unit = attributes == null ? null : attributes.get(ContainerPlan.LABEL_UNIT);
-            if (unit == null || event.getAction() == null) {
-                return;
-            }
-            try {
-                ContainerUnit u = units.get(new UnitName(unit));
-                if (u != null) {
-                    u.onEvent(event.getAction(), event.getId());
-                }
-            } catch (InvalidUnitNameException e) {
-                LOG.debug("event for a container labelled with a bad unit name: {}", unit);
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            lost(this, Engine.rootMessage(throwable));
-        }
-
-        @Override
-        public void onComplete() {
-            lost(this, "the engine ended the event stream");
-        }
-    }
-
-    private void lost(ResultCallback.Adapter<Event> stream, String why) {
-        synchronized (engineLock) {
-            if (closed || stream != events) {
-                return;
-            }
-            watching = false;
-            events = null;
-            LOG.warn("lost the Docker engine at {}: {}; checking again every {}", config.dockerHost(), why,
-                    dev.flotilla.unit.TimeSpan.of(config.engineRetry()));
-            scheduleRetry();
-        }
-        units.values().forEach(u -> u.engineLost(why));
-    }
-
-    private void scheduleRetry() {
-        synchronized (engineLock) {
-            if (closed || retryScheduled) {
-                return;
-            }
-            retryScheduled = true;
-            try {
-                scheduler.schedule(this::retry, config.engineRetry().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                retryScheduled = false;
-            }
-        }
-    }
-
-    private void retry() {
-        synchronized (engineLock) {
-            retryScheduled = false;
-        }
-        if (closed) {
-            return;
-        }
-        try {
-            connected();
-        } catch (EngineException e) {
-            LOG.debug("the Docker engine still does not answer: {}", e.getMessage());
-            return;
-        }
-        LOG.info("the Docker engine at {} answers again", config.dockerHost());
-        sweepOrphans();
-        units.values().forEach(ContainerUnit::engineBack);
-    }
-
-    private void closeEvents() {
-        if (events != null) {
-            try {
-                events.close();
-            } catch (IOException e) {
-                // the stream's socket is gone either way
-            }
-            events = null;
-        }
-        watching = false;
-    }
-
-    /**
-     * Removes the containers this runtime made that no unit owns any more: labelled with its state directory
-     * (and machine, when configured) but not the container of a known unit. A unit with a job in flight is
-     * left alone (it may be creating its container right now).
-     */
-    private void sweepOrphans() {
-        Map<String, String> filter = new java.util.HashMap<>(Map.of(ContainerPlan.LABEL_STATE_DIR, config.stateDir().toString()));
-        config.machineId().ifPresent(m -> filter.put(ContainerPlan.LABEL_MACHINE, m));
-        List<Container> ours;
-        try {
-            ours = engine.containers(filter);
-        } catch (EngineException e) {
-            LOG.debug("orphan sweep skipped: {}", e.getMessage());
-            return;
-        }
-        Set<String> owned = new HashSet<>();
-        units.values().forEach(u -> u.containerId().ifPresent(owned::add));
-        for (Container c : ours) {
-            if (owned.contains(c.getId())) {
-                continue;
-            }
-            String unit = c.getLabels() == null ? null : c.getLabels().get(ContainerPlan.LABEL_UNIT);
-            ContainerUnit u;
-            try {
-                u = unit == null ? null : units.get(new UnitName(unit));
-            } catch (InvalidUnitNameException e) {
-                u = null;
-            }
-            if (u != null && !u.isIdle()) {
-                continue;
-            }
-            try {
-                engine.remove(c.getId());
-                LOG.info("removed orphan container {} {} of {}: no unit of this machine owns it", ContainerUnit.shortId(c.getId()),
-                        c.getNames() == null ? "" : String.join(",", c.getNames()), unit);
-            } catch (EngineException e) {
-                LOG.warn("cannot remove orphan container {}: {}", c.getId(), e.getMessage());
-            }
-        }
     }
 
     // ---- internals -----------------------------------------------------------------------------
@@ -478,7 +314,7 @@ public final class DockerRuntime implements Runtime {
     private final class Context implements RuntimeContext {
         @Override
         public Engine engine() throws EngineException {
-            return connected();
+            return watch.connected();
         }
 
         @Override
