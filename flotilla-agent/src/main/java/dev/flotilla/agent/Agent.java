@@ -43,8 +43,8 @@ import dev.flotilla.unit.UnitName;
  *
  * <p>Seams: the engine subscribes ({@link #subscribe}) and campaigns on the lease of each
  * {@link AgentEvent.Joined}, stopping at {@link AgentEvent.Fenced}; the API server sets the URL it
- * serves at ({@link #setApiUrl}) and answers unit status and journal requests through
- * {@link #unitStatus}, {@link #journal} and {@link #followJournal}.
+ * serves at ({@link #setApiUrl}) and answers unit status, journal and inspect requests through
+ * {@link #unitStatus}, {@link #unitDetails}, {@link #journal}, {@link #followJournal} and {@link #inspect}.
  *
  * <p>Thread-safe: every method may be called from any thread (except {@link #close} and
  * {@link #drainAndClose} from a listener of this agent).
@@ -89,7 +89,7 @@ public final class Agent implements AutoCloseable {
         try {
             dataDir = DataDir.open(config.dataDir());
             id = dataDir.machineId();
-            runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock());
+            runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock(), id.value());
             List<UnitStatus> adopted = runtimes.adopt();
             LOG.info("machine {} starts with {} unit(s) adopted from {}", id, adopted.size(), config.dataDir());
         } catch (IOException e) {
@@ -186,6 +186,31 @@ public final class Agent implements AutoCloseable {
             return status;
         }
         return Optional.of(UnitStatus.inactive(unit, config.clock().instant()));
+    }
+
+    /**
+     * What the unit's runtime adds to its status for people (for a container: ID, image, ports, health, top
+     * processes), in display order; empty when no runtime of this machine knows the unit. May ask the
+     * container engine; never fails (what cannot be read is said in the values).
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public Map<String, String> unitDetails(UnitName unit) {
+        started();
+        return runtimes.forUnit(unit).map(r -> r.details(unit)).orElse(Map.of());
+    }
+
+    /**
+     * The container engine's inspect JSON of the unit's container on this machine; empty when the unit has
+     * none here (not run here, not a container, or no container now).
+     *
+     * @throws UnitOperationException when the engine cannot be asked
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public Optional<String> inspect(UnitName unit) throws UnitOperationException {
+        started();
+        Optional<Runtime> runtime = runtimes.forUnit(unit);
+        return runtime.isEmpty() ? Optional.empty() : runtime.get().inspect(unit);
     }
 
     /**

@@ -39,11 +39,11 @@ final class Runtimes implements AutoCloseable {
 
     /**
      * Opens one runtime per provider that handles a unit type no earlier provider handles, over
-     * {@code dataDir.runtimeDir(provider.name())}.
+     * {@code dataDir.runtimeDir(provider.name())}, for machine {@code machineId}.
      *
      * @throws UnitOperationException when a runtime cannot open; those opened are closed again
      */
-    static Runtimes open(List<RuntimeProvider> providers, DataDir dataDir, InstantSource clock)
+    static Runtimes open(List<RuntimeProvider> providers, DataDir dataDir, InstantSource clock, String machineId)
             throws UnitOperationException {
         List<Runtime> opened = new ArrayList<>();
         Map<String, Runtime> byType = new LinkedHashMap<>();
@@ -53,7 +53,8 @@ final class Runtimes implements AutoCloseable {
                 if (fresh.isEmpty()) {
                     continue;
                 }
-                Runtime runtime = provider.open(new RuntimeSettings(dataDir.runtimeDir(provider.name()), clock));
+                Runtime runtime = provider.open(new RuntimeSettings(dataDir.runtimeDir(provider.name()), clock)
+                        .withMachineId(machineId));
                 opened.add(runtime);
                 fresh.forEach(t -> byType.put(t, runtime));
             }

@@ -239,6 +239,21 @@ public final class FleetClient implements AutoCloseable {
     }
 
     /**
+     * Flotilla extension: the container engine's own description of the unit's container ({@code docker
+     * inspect}), as JSON text exactly as the engine wrote it, from the machine that runs the unit; any agent
+     * answers.
+     *
+     * @throws ApiException as {@link #status}; 404 also when the unit has no container (not a {@code .container}
+     *     unit, or its container is gone)
+     */
+    public String inspect(String name) throws ApiException {
+        Response r = send("GET", "/v1/units/" + segment(name) + "/inspect", null);
+        byte[] body = expect(r, 200);
+        json(body); // checks it is JSON
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
      * Flotilla extension: whether the agent serving the API can read the cluster store.
      *
      * @throws ApiException 503 when it cannot

@@ -1,6 +1,9 @@
 package dev.flotilla.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -19,14 +22,27 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param since when the active state last changed, ISO-8601 UTC
  * @param reason why it is in this state, for people; null when there is nothing to say
  * @param recentLines the last journal lines, oldest first (like {@code systemctl status} shows)
+ * @param limits what became of each resource setting, one line each ({@code MemoryMax=64M applied (...)})
+ * @param details what the unit's runtime adds, label to text (possibly several lines), in display order: for a
+ *     container its ID, image, ports, networks, health, limits and top processes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UnitStatus(String name, String machineID, String hash, String systemdLoadState,
         String systemdActiveState, String systemdSubState, Long mainPID, String since, String reason,
-        List<JournalEntry> recentLines) {
+        List<JournalEntry> recentLines, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> limits,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> details) {
 
-    /** Copies the lines (missing reads as empty). */
+    /** Copies the lists and the map, keeping its order (missing reads as empty). */
     public UnitStatus {
         recentLines = recentLines == null ? List.of() : List.copyOf(recentLines);
+        limits = limits == null ? List.of() : List.copyOf(limits);
+        details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    /** A status without limits and details (the shape before they were added). */
+    public UnitStatus(String name, String machineID, String hash, String systemdLoadState, String systemdActiveState,
+            String systemdSubState, Long mainPID, String since, String reason, List<JournalEntry> recentLines) {
+        this(name, machineID, hash, systemdLoadState, systemdActiveState, systemdSubState, mainPID, since, reason,
+                recentLines, List.of(), Map.of());
     }
 }

@@ -122,9 +122,28 @@ final class Wire {
         if (pid != null && !(pid instanceof Long)) {
             throw new MalformedException("expected mainPID to be a whole number, found " + kind(pid));
         }
+        List<String> limits = new ArrayList<>();
+        for (Object o : list(m.get("limits"), "limits")) {
+            if (!(o instanceof String line)) {
+                throw new MalformedException("expected limits to hold strings, found " + kind(o));
+            }
+            limits.add(line);
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        Object raw = m.get("details");
+        if (raw != null) {
+            for (Map.Entry<String, Object> e : object(raw, "details").entrySet()) {
+                if (!(e.getValue() instanceof String text)) {
+                    throw new MalformedException("expected details." + e.getKey() + " to be a string, found "
+                            + kind(e.getValue()));
+                }
+                details.put(e.getKey(), text);
+            }
+        }
         return new UnitStatus(string(m, "name"), string(m, "machineID"), string(m, "hash"),
                 string(m, "systemdLoadState"), string(m, "systemdActiveState"), string(m, "systemdSubState"),
-                (Long) pid, string(m, "since"), string(m, "reason"), entries(m.get("recentLines"), "recentLines"));
+                (Long) pid, string(m, "since"), string(m, "reason"), entries(m.get("recentLines"), "recentLines"),
+                limits, details);
     }
 
     /** The entries of a journal answer {@code {"name","entries":[...]}}. */

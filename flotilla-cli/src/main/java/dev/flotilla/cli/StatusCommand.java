@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Show the status of units, as systemctl status does, wherever they run.",
         description = {"Asks the API, which asks the machine running each unit (no SSH): load and active",
-                "state, since when, the machine, the main PID, why it failed, and its last journal lines.",
+                "state, since when, the machine, the main PID, why it failed, its resource limits, what its",
+                "runtime adds (for a container: ID, image, ports, networks, health, top processes), and its",
+                "last journal lines.",
                 "A unit on no machine shows why (not started yet, or why it cannot be scheduled).",
                 "Exits 1 when a unit does not exist or does not run anywhere."})
 final class StatusCommand extends ApiCommand {
@@ -89,12 +91,23 @@ final class StatusCommand extends ApiCommand {
         if (s.reason() != null && !s.reason().isEmpty()) {
             out().println("   Reason: " + s.reason());
         }
+        if (!s.limits().isEmpty()) {
+            field("Limits", String.join("\n", s.limits()));
+        }
+        s.details().forEach(this::field);
         if (!s.recentLines().isEmpty()) {
             out().println();
             for (JournalEntry e : s.recentLines()) {
                 out().println(JournalLines.format(unit.name(), e));
             }
         }
+    }
+
+    /** {@code    Label: text}, labels right-aligned as systemctl does, further lines of the text indented below it. */
+    private void field(String label, String text) {
+        String head = label.length() >= 9 ? label : " ".repeat(9 - label.length()) + label;
+        String indent = " ".repeat(head.length() + 2);
+        out().println(head + ": " + text.replace("\n", "\n" + indent));
     }
 
     private static String orDash(String value) {

@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fleet commands are an HTTP client: starting one must not load the server side (store, jetcd,
- * registry, Javalin, Jetty, gRPC, Netty, logging). Also measures how long {@code list-units} takes, and
+ * registry, Javalin, Jetty, gRPC, Netty, logging, the runtimes and docker-java). Also measures how long {@code list-units} takes, and
  * prints it (a figure, not a pass/fail: machines differ).
  */
 class StartupIT extends FleetCliTestBase {
 
     private static final List<String> SERVER_SIDE = List.of("dev.flotilla.store", "dev.flotilla.registry",
             "dev.flotilla.server", "io.etcd", "io.grpc", "io.netty", "io.javalin", "org.eclipse.jetty", "io.vertx",
-            "org.h2", "ch.qos.logback", "org.slf4j", "com.fasterxml.jackson.databind");
+            "org.h2", "ch.qos.logback", "org.slf4j", "com.fasterxml.jackson.databind", "dev.flotilla.runtime",
+            "com.github.dockerjava", "org.apache.hc", "com.sun.jna");
 
     @Test
     void listUnitsLoadsNoServerSideClass() throws Exception {
@@ -26,7 +27,8 @@ class StartupIT extends FleetCliTestBase {
         cli("submit", "a.service");
 
         for (String[] command : List.of(new String[] {"list-units"}, new String[] {"list-unit-files"},
-                new String[] {"start", "--no-block", "a.service"}, new String[] {"cat", "nope.service"})) {
+                new String[] {"start", "--no-block", "a.service"}, new String[] {"cat", "nope.service"},
+                new String[] {"inspect", "nope.container"})) {
             List<String> all = new ArrayList<>(List.of(command));
             all.addAll(List.of("--endpoint", cluster.endpoint()));
             CliProcess.Result result = CliProcess.run(CliProcess.Options.defaults().in(dir).jvm("-verbose:class"),

@@ -7,11 +7,12 @@ import java.util.Optional;
 import dev.flotilla.agent.Agent;
 import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.UnitStatus;
+import dev.flotilla.runtime.LimitReport;
 import dev.flotilla.runtime.UnitOperationException;
 import dev.flotilla.server.UnitDiagnostics;
 import dev.flotilla.unit.UnitName;
 
-/** Answers the API's status and journal questions from this machine's agent. Thread-safe. */
+/** Answers the API's status, journal and inspect questions from this machine's agent. Thread-safe. */
 final class AgentDiagnostics implements UnitDiagnostics {
 
     private static final int STATUS_LINES = 10;
@@ -39,7 +40,21 @@ final class AgentDiagnostics implements UnitDiagnostics {
         return Optional.of(new UnitStatus(name.name(), agent.machineId().value(),
                 s.hash().map(dev.flotilla.unit.ContentHash::hex).orElse(null), s.load().systemdName(), s.active().systemdName(),
                 s.sub().systemdName(), s.mainPid().isPresent() ? s.mainPid().getAsLong() : null,
-                s.since().toString(), s.reason().orElse(null), recent));
+                s.since().toString(), s.reason().orElse(null), recent,
+                s.limits().stream().map(LimitReport::describe).toList(), agent.unitDetails(name)));
+    }
+
+    @Override
+    public Optional<String> inspect(String unit) throws IOException {
+        Agent agent = this.agent;
+        if (agent == null) {
+            return Optional.empty();
+        }
+        try {
+            return agent.inspect(UnitName.parse(unit));
+        } catch (UnitOperationException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     @Override

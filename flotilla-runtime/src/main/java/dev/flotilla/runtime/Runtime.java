@@ -1,6 +1,7 @@
 package dev.flotilla.runtime;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -97,6 +98,27 @@ public interface Runtime extends AutoCloseable {
      * @throws UnitOperationException when the journal cannot be read
      */
     Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer) throws UnitOperationException;
+
+    /**
+     * What the runtime can tell a person about the unit beyond its {@link UnitStatus}, for {@code flotilla
+     * status}: for a container its ID, image, ports, health and top processes. Labels in display order mapped
+     * to one or more lines of text. May ask the host (the container engine) and take a moment; never fails:
+     * what cannot be read is said in a value. Empty for an unknown unit, and by default.
+     */
+    default Map<String, String> details(UnitName unit) {
+        return Map.of();
+    }
+
+    /**
+     * The engine's own description of the unit's container ({@code docker inspect}'s JSON), for {@code
+     * flotilla inspect}. Empty when the unit has none: unknown here, not a container, or no container now; and
+     * by default.
+     *
+     * @throws UnitOperationException when the engine cannot be asked (the message says why)
+     */
+    default Optional<String> inspect(UnitName unit) throws UnitOperationException {
+        return Optional.empty();
+    }
 
     /** Registers a listener for every unit's state changes; close the subscription to remove it. */
     Subscription subscribe(UnitStateListener listener);

@@ -170,6 +170,7 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/placement", extensions::placement);
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
+        config.routes.get("/v1/units/{name}/inspect", extensions::inspect);
 
         config.routes.exception(ApiFailure.class, (e, ctx) -> Json.error(ctx, e.status(), e.getMessage()));
         config.routes.exception(HttpResponseException.class, ApiServer::frameworkFailure);

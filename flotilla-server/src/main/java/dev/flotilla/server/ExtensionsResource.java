@@ -20,7 +20,8 @@ import io.javalin.http.Context;
 
 /**
  * Flotilla's extensions under {@code /v1/}: health, a unit's placement and why it is not placed, and a
- * unit's status and journal (answered by the agent's {@link UnitDiagnostics}; 501 without one).
+ * unit's status, journal and container inspect (answered by the agent's {@link UnitDiagnostics}; 501 without
+ * one).
  * Thread-safe.
  */
 final class ExtensionsResource {
@@ -82,6 +83,24 @@ final class ExtensionsResource {
             Json.respond(ctx, 200, Map.of("name", name.name(), "entries", Redaction.journal(here.get())));
         } else {
             elsewhere(ctx, name, "/journal?lines=" + lines);
+        }
+    }
+
+    /**
+     * The container engine's inspect JSON of the unit's container, from this machine's agent or from the machine
+     * running it; 404 when the unit runs here but has no container.
+     */
+    void inspect(Context ctx) throws IOException, StoreException {
+        UnitName name = UnitsResource.pathUnit(ctx);
+        UnitDiagnostics source = agent("inspect");
+        Optional<String> here = source.inspect(name.name());
+        if (here.isPresent()) {
+            ctx.status(200).contentType("application/json").result(here.get());
+        } else if (source.status(name.name()).isPresent()) {
+            throw ApiFailure.notFound("unit " + name + " has no container to inspect: only .container units "
+                    + "have one, from their start until they are stopped");
+        } else {
+            elsewhere(ctx, name, "/inspect");
         }
     }
 

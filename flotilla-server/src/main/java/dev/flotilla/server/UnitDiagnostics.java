@@ -8,8 +8,9 @@ import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.UnitStatus;
 
 /**
- * What an agent adds to its API: the status and journal of the units its own machine runs. The server asks
- * it for {@code GET /v1/units/{name}/status} and {@code /journal}; an agent whose machine does not run the
+ * What an agent adds to its API: the status, journal and container inspect of the units its own machine runs.
+ * The server asks it for {@code GET /v1/units/{name}/status}, {@code /journal} and {@code /inspect}; an agent
+ * whose machine does not run the
  * unit answers empty, and the server then forwards the request to the API of the machine the unit is placed on
  * (docs/api.md). Implementations must be thread-safe: requests arrive concurrently.
  */
@@ -29,4 +30,15 @@ public interface UnitDiagnostics {
      * @throws IOException when the journal cannot be read
      */
     Optional<List<JournalEntry>> journal(String unit, int lines) throws IOException;
+
+    /**
+     * The container engine's inspect JSON of the unit's container on this machine, as the engine wrote it;
+     * empty when the unit does not run here or has no container (the server tells the two apart with
+     * {@link #status}). Empty by default.
+     *
+     * @throws IOException when the engine cannot be asked
+     */
+    default Optional<String> inspect(String unit) throws IOException {
+        return Optional.empty();
+    }
 }

@@ -2,7 +2,9 @@ package dev.flotilla.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -10,12 +12,12 @@ import org.junit.jupiter.api.Test;
 import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.UnitStatus;
 
-/** {@code /v1/units/{name}/status} and {@code /journal} answered by an agent's {@link UnitDiagnostics}. */
+/** {@code /v1/units/{name}/status}, {@code /journal} and {@code /inspect} answered by an agent's {@link UnitDiagnostics}. */
 class DiagnosticsApiTest extends ApiTestBase {
 
     private static final String MACHINE = "2aa4e35a0123456789abcdef01234567";
 
-    /** A machine that runs exactly {@code db.service}, with a two-line journal. */
+    /** A machine that runs {@code db.service}, with a two-line journal, and the container unit {@code web.container}. */
     private static final UnitDiagnostics AGENT = new UnitDiagnostics() {
         private final List<JournalEntry> journal = List.of(
                 new JournalEntry("2025-01-01T00:00:01Z", MACHINE, "agent", "Started db.service"),
@@ -23,8 +25,22 @@ class DiagnosticsApiTest extends ApiTestBase {
 
         @Override
         public Optional<UnitStatus> status(String unit) {
+            if (unit.equals("web.container")) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("Container", "3f2c9a1b7d10 web (running)");
+                details.put("Processes", "PID  COMMAND\n4242 httpd");
+                return Optional.of(new UnitStatus(unit, MACHINE, null, "loaded", "active", "running", 4242L,
+                        "2025-01-01T00:00:01Z", null, List.of(), List.of("Memory=256m applied (HostConfig.Memory=268435456)"),
+                        details));
+            }
             return unit.equals("db.service") ? Optional.of(new UnitStatus(unit, MACHINE, null, "loaded", "active",
                     "running", 22068L, "2025-01-01T00:00:01Z", null, journal)) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> inspect(String unit) {
+            return unit.equals("web.container") ? Optional.of("[{\"Id\":\"3f2c9a1b7d10\",\"Name\":\"/web\"}]")
+                    : Optional.empty();
         }
 
         @Override
@@ -49,6 +65,28 @@ class DiagnosticsApiTest extends ApiTestBase {
         Http.Response elsewhere = http.get("/v1/units/web.service/status");
         assertThat(elsewhere.status()).isEqualTo(404);
         assertThat(elsewhere.errorMessage()).contains("unit web.service does not exist");
+    }
+
+    @Test
+    void statusCarriesLimitsAndTheRuntimesDetailsInOrder() {
+        Http.Response r = http.get("/v1/units/web.container/status");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().get("limits").get(0).asText()).startsWith("Memory=256m applied");
+        assertThat(r.json().get("details").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("Container", "Processes");
+        assertThat(r.json().get("details").get("Processes").asText()).isEqualTo("PID  COMMAND\n4242 httpd");
+        assertThat(http.get("/v1/units/db.service/status").json().has("details")).as("left out when empty").isFalse();
+    }
+
+    @Test
+    void inspectPassesTheEnginesJsonThroughAndSaysWhenThereIsNoContainer() {
+        Http.Response r = http.get("/v1/units/web.container/inspect");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("[{\"Id\":\"3f2c9a1b7d10\",\"Name\":\"/web\"}]");
+        Http.Response none = http.get("/v1/units/db.service/inspect");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.errorMessage()).isEqualTo("unit db.service has no container to inspect: only .container units "
+                + "have one, from their start until they are stopped");
     }
 
     @Test

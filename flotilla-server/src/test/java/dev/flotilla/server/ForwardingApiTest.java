@@ -46,6 +46,11 @@ class ForwardingApiTest extends ApiTestBase {
                     ? Optional.of(journal.subList(Math.max(0, journal.size() - lines), journal.size()))
                     : Optional.empty();
         }
+
+        @Override
+        public Optional<String> inspect(String unit) {
+            return unit.equals("web.service") ? Optional.of("[{\"Id\":\"c0ffee\"}]") : Optional.empty();
+        }
     };
 
     /** This server's agent runs nothing. */
@@ -117,6 +122,13 @@ class ForwardingApiTest extends ApiTestBase {
         assertThat(journal.status()).as(journal.toString()).isEqualTo(200);
         assertThat(journal.json().get("entries")).hasSize(1);
         assertThat(journal.json().get("entries").get(0).get("message").asText()).isEqualTo("listening on :80");
+    }
+
+    @Test
+    void inspectComesFromTheMachineRunningTheUnit() {
+        Http.Response r = http.get("/v1/units/web.service/inspect");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("[{\"Id\":\"c0ffee\"}]");
     }
 
     @Test

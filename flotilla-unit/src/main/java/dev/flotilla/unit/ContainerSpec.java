@@ -32,12 +32,15 @@ import java.util.OptionalLong;
  * @param stopTimeout {@code StopTimeout=}: how long a stop waits before killing
  * @param user {@code User=}: the user (and group) to run as, {@code uid[:gid]} or names
  * @param workingDir {@code WorkingDir=}: the working directory inside the container
+ * @param networkAliases {@code NetworkAlias=}: further names the container answers to on its networks
+ * @param volumesFrom {@code PodmanArgs=--volumes-from=...}: containers whose volumes it mounts too
  */
 public record ContainerSpec(String image, Optional<String> containerName, List<String> exec,
         List<String> entrypoint, Map<String, String> environment, List<String> environmentFiles,
         List<PortMapping> ports, List<VolumeMount> volumes, List<String> networks, Map<String, String> labels,
         OptionalLong memoryBytes, OptionalInt cpuShares, HealthCheck health, PullPolicy pull,
-        Optional<TimeSpan> stopTimeout, Optional<String> user, Optional<String> workingDir) {
+        Optional<TimeSpan> stopTimeout, Optional<String> user, Optional<String> workingDir,
+        List<String> networkAliases, List<VolumesFrom> volumesFrom) {
 
     /** The section this record is read from. */
     public static final String SECTION = "Container";
@@ -68,6 +71,18 @@ public record ContainerSpec(String image, Optional<String> containerName, List<S
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(workingDir, "workingDir");
+        networkAliases = List.copyOf(networkAliases);
+        volumesFrom = List.copyOf(volumesFrom);
+    }
+
+    /** A spec without network aliases and shared volumes (the record's shape before they were added). */
+    public ContainerSpec(String image, Optional<String> containerName, List<String> exec, List<String> entrypoint,
+            Map<String, String> environment, List<String> environmentFiles, List<PortMapping> ports,
+            List<VolumeMount> volumes, List<String> networks, Map<String, String> labels, OptionalLong memoryBytes,
+            OptionalInt cpuShares, HealthCheck health, PullPolicy pull, Optional<TimeSpan> stopTimeout,
+            Optional<String> user, Optional<String> workingDir) {
+        this(image, containerName, exec, entrypoint, environment, environmentFiles, ports, volumes, networks, labels,
+                memoryBytes, cpuShares, health, pull, stopTimeout, user, workingDir, List.of(), List.of());
     }
 
     /**
@@ -79,7 +94,8 @@ public record ContainerSpec(String image, Optional<String> containerName, List<S
      * @throws UnitParseException naming the key and line: no {@code [Container]} section, no
      *     {@code Image=}, an unknown key (with a suggestion when it looks like a typo), a
      *     malformed value, {@code CPUWeight=} together with {@code CPUShares=}, or a
-     *     {@code HealthStartup*} key without {@code HealthStartupCmd=}
+     *     {@code HealthStartup*} key without {@code HealthStartupCmd=}, or a {@code PodmanArgs=}
+     *     argument other than {@code --volumes-from}
      */
     public static ContainerSpec parse(UnitFile file, UnitName unit, MachineFacts machine) {
         return ContainerSpecParser.parse(Objects.requireNonNull(file, "file"), Objects.requireNonNull(unit, "unit"),

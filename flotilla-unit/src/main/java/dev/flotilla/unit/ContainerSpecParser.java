@@ -18,14 +18,14 @@ final class ContainerSpecParser {
             "EnvironmentFile", "PublishPort", "Volume", "Network", "Memory", "CPUWeight", "CPUShares", "HealthCmd",
             "HealthInterval", "HealthTimeout", "HealthRetries", "HealthStartPeriod", "HealthOnFailure",
             "HealthStartupCmd", "HealthStartupInterval", "HealthStartupTimeout", "HealthStartupRetries",
-            "HealthStartupSuccess", "Pull", "Label", "StopTimeout", "User", "WorkingDir");
+            "HealthStartupSuccess", "Pull", "Label", "StopTimeout", "User", "WorkingDir", "NetworkAlias", "PodmanArgs");
 
     /** Quadlet keys Flotilla knows but does not implement: refused with a clearer message than a typo. */
     static final Set<String> QUADLET_UNSUPPORTED = Set.of("AddCapability", "AddDevice", "AddHost", "Annotation",
             "AutoUpdate", "CgroupsMode", "DNS", "DNSOption", "DNSSearch", "DropCapability", "EnvironmentHost",
             "ExposeHostPort", "GIDMap", "GlobalArgs", "Group", "GroupAdd", "HealthLogDestination",
             "HealthMaxLogCount", "HealthMaxLogSize", "HostName", "IP", "IP6", "LogDriver", "LogOpt", "Mask", "Mount",
-            "NetworkAlias", "NoNewPrivileges", "Notify", "PidsLimit", "Pod", "PodmanArgs", "ReadOnly",
+            "NoNewPrivileges", "Notify", "PidsLimit", "Pod", "ReadOnly",
             "ReadOnlyTmpfs", "ReloadCmd", "ReloadSignal", "Retry", "RetryDelay", "Rootfs", "RunInit",
             "SeccompProfile", "Secret", "SecurityLabelDisable", "SecurityLabelFileType", "SecurityLabelLevel",
             "SecurityLabelNested", "SecurityLabelType", "ShmSize", "StartWithPod", "StopSignal", "SubGIDMap",
@@ -43,6 +43,8 @@ final class ContainerSpecParser {
     private final List<PortMapping> ports = new ArrayList<>();
     private final List<VolumeMount> volumes = new ArrayList<>();
     private final List<String> networks = new ArrayList<>();
+    private final List<String> networkAliases = new ArrayList<>();
+    private final List<VolumesFrom> volumesFrom = new ArrayList<>();
 
     private ContainerSpecParser(UnitFile file) {
         this.file = file;
@@ -105,19 +107,22 @@ final class ContainerSpecParser {
                 case "PublishPort" -> ports.clear();
                 case "Volume" -> volumes.clear();
                 case "Network" -> networks.clear();
+                case "NetworkAlias" -> networkAliases.clear();
+                case "PodmanArgs" -> volumesFrom.clear();
                 default -> { }
             }
             return;
         }
         switch (key) {
-            case "Image", "User", "Network" -> {
+            case "Image", "User", "Network", "NetworkAlias" -> {
                 word(value);
-                if (key.equals("Network")) {
-                    networks.add(value);
-                } else {
-                    single.put(key, value);
+                switch (key) {
+                    case "Network" -> networks.add(value);
+                    case "NetworkAlias" -> networkAliases.add(value);
+                    default -> single.put(key, value);
                 }
             }
+            case "PodmanArgs" -> podmanArgs(value);
             case "ContainerName" -> {
                 if (!CONTAINER_NAME.matcher(value).matches()) {
                     throw new ValueSyntaxException(0, "a container name is 2 or more of [A-Za-z0-9_.-], starting "
@@ -191,7 +196,7 @@ final class ContainerSpecParser {
                 environment, environmentFiles, ports, volumes, networks, labels,
                 single.containsKey("Memory") ? OptionalLong.of((Long) single.get("Memory")) : OptionalLong.empty(),
                 shares, health, single.containsKey("Pull") ? (PullPolicy) single.get("Pull") : PullPolicy.MISSING,
-                opt("StopTimeout"), opt("User"), opt("WorkingDir"));
+                opt("StopTimeout"), opt("User"), opt("WorkingDir"), networkAliases, volumesFrom);
     }
 
     @SuppressWarnings("unchecked")
@@ -206,6 +211,37 @@ final class ContainerSpecParser {
     @SuppressWarnings("unchecked")
     private List<String> list(String key) {
         return single.containsKey(key) ? (List<String>) single.get(key) : List.of();
+    }
+
+    /**
+     * {@code PodmanArgs=}: only {@code --volumes-from=C[:ro|rw]} (or {@code --volumes-from C}), the one podman
+     * argument the tutorial needs that Quadlet has no key for; anything else would run differently under
+     * Flotilla than under Podman, so it is refused.
+     */
+    private void podmanArgs(String value) {
+        List<SystemdQuoting.Word> words = SystemdQuoting.splitWithOffsets(value);
+        for (int i = 0; i < words.size(); i++) {
+            SystemdQuoting.Word w = words.get(i);
+            String arg = w.text();
+            if (arg.startsWith("--volumes-from=")) {
+                volumesFrom.add(shifted(w.offset() + "--volumes-from=".length(),
+                        () -> VolumesFrom.parse(arg.substring("--volumes-from=".length()))));
+            } else if (arg.equals("--volumes-from") && i + 1 < words.size()) {
+                SystemdQuoting.Word next = words.get(++i);
+                volumesFrom.add(shifted(next.offset(), () -> VolumesFrom.parse(next.text())));
+            } else {
+                throw new ValueSyntaxException(w.offset(), "only --volumes-from=CONTAINER[:ro|rw] is supported in "
+                        + "PodmanArgs= (Flotilla runs containers on Docker, not Podman), got " + Text.quote(arg));
+            }
+        }
+    }
+
+    private static <T> T shifted(int offset, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (ValueSyntaxException e) {
+            throw new ValueSyntaxException(offset + e.offset(), e.reason());
+        }
     }
 
     private static void word(String value) {

@@ -21,11 +21,12 @@ class ArbitraryInputTest {
         "EnvironmentFile", "PublishPort", "Volume", "Network", "Memory", "CPUWeight", "CPUShares", "HealthCmd",
         "HealthInterval", "HealthTimeout", "HealthRetries", "HealthStartPeriod", "HealthOnFailure", "HealthStartupCmd",
         "HealthStartupInterval", "HealthStartupTimeout", "HealthStartupRetries", "HealthStartupSuccess", "Pull",
-        "Label", "StopTimeout", "User", "WorkingDir", "PodmanArgs"};
+        "Label", "StopTimeout", "User", "WorkingDir", "PodmanArgs", "NetworkAlias"};
     private static final String[] VALUE_BITS = {"%", "%i", "%n", "%H", "%%", "%q", "\"", "'", "\\", "\\x41", "=", ":",
         "::", "[", "]", "*", "?", "-1", "0", "1", "99999999999", "1g", "1.5", "80", "80:80", "[::1]", "/x", "rel",
         "ro", "infinity", "5s", "1min", "yes", "no", "a=b", " ", "\t", "db", "web@", ".service", "2aa4e35a",
-        "2aa4e35a0b1c4d5e8f9a0b1c2d3e4f50", "\u00e9", "tcp", "/udp", "never", "restart", "\\\n", "}", "{"};
+        "2aa4e35a0b1c4d5e8f9a0b1c2d3e4f50", "\u00e9", "tcp", "/udp", "never", "restart", "\\\n", "}", "{", "--volumes-from=db1",
+        "--volumes-from", ":ro"};
 
     private static final String ASCII = "[]=#;\\ \t\n\rKey%\"'";
 

@@ -29,7 +29,7 @@ class ContainerSpecRejectTest {
     void unknownKeysAreNamedWithASuggestion() {
         UnitParseException e = reject("Image=x\nImgae=y\n", 6, 1, "unknown key Imgae in [Container] (did you mean Image?)");
         assertThat(e.reason()).contains("supported: CPUShares CPUWeight ContainerName");
-        reject("Image=x\n  PodmanArgs=--privileged\n", 6, 3, "Quadlet key PodmanArgs is not supported");
+        reject("Image=x\n  AddCapability=NET_ADMIN\n", 6, 3, "Quadlet key AddCapability is not supported");
         reject("Image=x\nhealthcmd=true\n", 6, 1, "did you mean HealthCmd?");
     }
 
@@ -68,7 +68,13 @@ class ContainerSpecRejectTest {
             "User=a b | 6 | expected one word",
             "WorkingDir=app | 12 | expected an absolute path",
             "EnvironmentFile=env.list | 17 | expected an absolute path",
-            "Network=%z | 9 | Network: unknown specifier \"%z\""})
+            "Network=%z | 9 | Network: unknown specifier \"%z\"",
+            "PodmanArgs=--privileged | 12 | PodmanArgs: only --volumes-from=CONTAINER[:ro|rw] is supported",
+            "PodmanArgs=--volumes-from=db1 --rm | 31 | only --volumes-from",
+            "PodmanArgs=--volumes-from | 12 | only --volumes-from",
+            "PodmanArgs=--volumes-from=db1:z | 31 | --volumes-from takes :ro or :rw, got \"z\"",
+            "PodmanArgs=--volumes-from=-x | 27 | --volumes-from needs a container name",
+            "NetworkAlias=a b | 14 | expected one word"})
     void malformedValuesPointIntoTheValue(String entry, int column, String reason) {
         reject("Image=x\n" + entry + "\n", 6, column, reason);
     }

@@ -112,6 +112,19 @@ class ContainerSpecTest {
     }
 
     @Test
+    void volumesFromThroughPodmanArgsAndNetworkAliases() {
+        ContainerSpec s = spec("db2.container", "Image=i\nPodmanArgs=--volumes-from=db1\n"
+                + "PodmanArgs=--volumes-from web-%i.x:ro \"--volumes-from=cache:rw\"\nNetwork=world\n"
+                + "NetworkAlias=db\nNetworkAlias=mysql\n");
+        assertThat(s.volumesFrom()).containsExactly(new VolumesFrom("db1", false), new VolumesFrom("web-.x", true),
+                new VolumesFrom("cache", false));
+        assertThat(s.networkAliases()).containsExactly("db", "mysql");
+        assertThat(spec("a.container", "Image=i\nPodmanArgs=--volumes-from=ab\nPodmanArgs=\nNetworkAlias=x\n"
+                + "NetworkAlias=\n").volumesFrom()).isEmpty();
+        assertThat(spec("a.container", "Image=i\n").networkAliases()).isEmpty();
+    }
+
+    @Test
     void stopTimeoutAcceptsInfinity() {
         assertThat(spec("a.container", "Image=i\nStopTimeout=infinity\n").stopTimeout()).contains(TimeSpan.INFINITY);
     }

@@ -1,0 +1,361 @@
+package dev.flotilla.runtime.docker;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.flotilla.runtime.JournalEntry;
+import dev.flotilla.runtime.Runtime;
+import dev.flotilla.runtime.StartRequest;
+import dev.flotilla.runtime.Subscription;
+import dev.flotilla.runtime.UnitOperationException;
+import dev.flotilla.runtime.UnitStateListener;
+import dev.flotilla.runtime.UnitStatus;
+import dev.flotilla.runtime.docker.Engine.EngineException;
+import dev.flotilla.unit.InvalidUnitNameException;
+import dev.flotilla.unit.UnitName;
+
+/**
+ * The Docker runtime: runs {@code .container} units (Podman Quadlet's {@code [Container]} keys) as containers
+ * of the machine's Docker engine, through its API (see docs/docker-runtime.md). Each container carries labels
+ * naming its unit, machine, content hash and this runtime's state directory; the state directory keeps each
+ * unit's record and journal, so that a new runtime over it adopts running containers untouched and removes
+ * the containers of units it no longer knows.
+ *
+ * <p>The engine is contacted only once there is a unit: opening the runtime, and an agent with it, never waits
+ * for Docker. While the engine does not answer, starts fail with the reason, running units keep their last
+ * known state, and the runtime tries again every {@link DockerRuntimeConfig#engineRetry()}: once it answers,
+ * every unit is checked against its container and the units that waited for the engine start. Thread-safe.
+ */
+public final class DockerRuntime implements Runtime {
+
+    /** The unit types this runtime handles. */
+    public static final Set<String> UNIT_TYPES = Set.of("container");
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
+
+    private final DockerRuntimeConfig config;
+    private final Engine engine;
+    private final Map<UnitName, ContainerUnit> units = new ConcurrentHashMap<>();
+    private final List<UnitStateListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final Object adoptLock = new Object();
+    private final Context context = new Context();
+    private volatile boolean adopted;
+    private volatile boolean closed;
+    private final EngineWatch watch;
+
+    private DockerRuntime(DockerRuntimeConfig config) {
+        this.config = config;
+        this.engine = new Engine(config.dockerHost());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("flotilla-docker-timer").factory());
+        this.watch = new EngineWatch(engine, config, units, scheduler);
+    }
+
+    /**
+     * Opens a runtime over {@code config.stateDir()} (created when missing); the engine is not contacted yet.
+     * Call {@link #adopt()} next.
+     *
+     * @throws UnitOperationException when the directory cannot be created
+     */
+    public static DockerRuntime open(DockerRuntimeConfig config) throws UnitOperationException {
+        try {
+            Files.createDirectories(config.stateDir());
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot open the Docker runtime in " + config.stateDir() + ": " + e.getMessage(), e);
+        }
+        return new DockerRuntime(config);
+    }
+
+    /** The configuration this runtime was opened with. */
+    public DockerRuntimeConfig config() {
+        return config;
+    }
+
+    @Override
+    public Set<String> unitTypes() {
+        return UNIT_TYPES;
+    }
+
+    @Override
+    public List<UnitStatus> adopt() throws UnitOperationException {
+        ensureAdopted();
+        return statuses();
+    }
+
+    private void ensureAdopted() throws UnitOperationException {
+        checkOpen();
+        if (adopted) {
+            return;
+        }
+        synchronized (adoptLock) {
+            if (adopted) {
+                return;
+            }
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.stateDir(), Files::isDirectory)) {
+                for (Path dir : dirs) {
+                    if (Files.exists(dir.resolve("state.properties"))) {
+                        adoptOne(dir);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UnitOperationException("cannot read the Docker runtime's state in " + config.stateDir() + ": "
+                        + e.getMessage(), e);
+            }
+            adopted = true;
+        }
+        units.values().forEach(ContainerUnit::resume);
+        if (!units.isEmpty()) {
+            Thread.ofVirtual().name("flotilla-docker-sweep").start(() -> {
+                try {
+                    context.engine();
+                    watch.sweepOrphans();
+                } catch (EngineException e) {
+                    LOG.info("the Docker engine does not answer yet ({}); adopted units are checked once it does",
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    private void adoptOne(Path dir) {
+        UnitName name;
+        try {
+            name = new UnitName(dir.getFileName().toString());
+        } catch (InvalidUnitNameException e) {
+            LOG.warn("ignoring {}: not a unit's directory ({})", dir, e.getMessage());
+            return;
+        }
+        try {
+            ContainerRecord record = ContainerRecord.load(dir, name);
+            units.put(name, new ContainerUnit(name, dir, record, context, config.journalMaxBytes()));
+            LOG.info("adopted {}: {}", name, record.status.stateName());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot adopt {} from {}: {}", name, dir, e.toString());
+        }
+    }
+
+    @Override
+    public CompletionStage<UnitStatus> start(StartRequest request) throws UnitOperationException {
+        return unitFor(request).start(request);
+    }
+
+    @Override
+    public CompletionStage<UnitStatus> stop(UnitName unit) throws UnitOperationException {
+        ensureAdopted();
+        ContainerUnit u = units.get(unit);
+        if (u == null) {
+            return CompletableFuture.completedFuture(UnitStatus.inactive(unit, config.clock().instant()));
+        }
+        return u.stop();
+    }
+
+    @Override
+    public CompletionStage<UnitStatus> restart(StartRequest request) throws UnitOperationException {
+        return unitFor(request).restart(request);
+    }
+
+    @Override
+    public Optional<UnitStatus> status(UnitName unit) {
+        return Optional.ofNullable(units.get(unit)).map(ContainerUnit::status);
+    }
+
+    @Override
+    public List<UnitStatus> statuses() {
+        return units.values().stream().map(ContainerUnit::status).sorted(Comparator.comparing(UnitStatus::unit)).toList();
+    }
+
+    @Override
+    public void forget(UnitName unit) throws UnitOperationException {
+        ensureAdopted();
+        ContainerUnit u = units.get(unit);
+        if (u == null) {
+            return;
+        }
+        if (!u.status().isSettled()) {
+            throw new UnitOperationException(unit + " is " + u.status().stateName() + "; stop it before forgetting it");
+        }
+        try {
+            u.forget();
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot forget " + unit + ": " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new UnitOperationException(e.getMessage(), e);
+        }
+        units.remove(unit);
+    }
+
+    @Override
+    public List<JournalEntry> journal(UnitName unit, int lines) throws UnitOperationException {
+        ContainerUnit u = units.get(unit);
+        try {
+            if (u != null) {
+                return u.journal.tail(lines);
+            }
+            Path dir = unitDir(unit);
+            return Files.isDirectory(dir) ? new ContainerJournal(dir, config.journalMaxBytes()).tail(lines) : List.of();
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer)
+            throws UnitOperationException {
+        ContainerUnit u = units.get(unit);
+        if (u == null) {
+            throw new UnitOperationException("unknown unit " + unit + ": it has not run on this machine");
+        }
+        try {
+            return u.journal.follow(lines, consumer);
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, String> details(UnitName unit) {
+        ContainerUnit u = units.get(unit);
+        return u == null ? Map.of() : u.details();
+    }
+
+    @Override
+    public Optional<String> inspect(UnitName unit) throws UnitOperationException {
+        ContainerUnit u = units.get(unit);
+        if (u == null) {
+            return Optional.empty();
+        }
+        try {
+            return u.inspect();
+        } catch (EngineException e) {
+            throw new UnitOperationException("cannot inspect the container of " + unit + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Subscription subscribe(UnitStateListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        units.values().forEach(ContainerUnit::close);
+        watch.close();
+        scheduler.shutdownNow();
+        engine.close();
+    }
+
+    // ---- internals -----------------------------------------------------------------------------
+
+    private ContainerUnit unitFor(StartRequest request) throws UnitOperationException {
+        checkOpen();
+        UnitName name = request.definition().name();
+        if (!UNIT_TYPES.contains(name.type())) {
+            throw new IllegalArgumentException("the Docker runtime runs " + UNIT_TYPES + " units, not " + name);
+        }
+        ensureAdopted();
+        synchronized (adoptLock) {
+            ContainerUnit existing = units.get(name);
+            if (existing != null) {
+                return existing;
+            }
+            Path dir = unitDir(name);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UnitOperationException("cannot create the state directory of " + name + " in " + dir + ": "
+                        + e.getMessage(), e);
+            }
+            ContainerUnit unit = new ContainerUnit(name, dir, new ContainerRecord(UnitStatus.inactive(name,
+                    config.clock().instant())), context, config.journalMaxBytes());
+            units.put(name, unit);
+            return unit;
+        }
+    }
+
+    /** The unit's directory; the name is validated so that it cannot point outside the state directory. */
+    private Path unitDir(UnitName name) throws UnitOperationException {
+        Path dir = config.stateDir().resolve(name.name()).normalize();
+        if (name.name().contains("/") || !config.stateDir().equals(dir.getParent())) {
+            throw new UnitOperationException("unit name " + name + " cannot be used as a directory name");
+        }
+        return dir;
+    }
+
+    private void checkOpen() throws UnitOperationException {
+        if (closed) {
+            throw new UnitOperationException("the Docker runtime over " + config.stateDir() + " is closed");
+        }
+    }
+
+    private final class Context implements RuntimeContext {
+        @Override
+        public Engine engine() throws EngineException {
+            return watch.connected();
+        }
+
+        @Override
+        public Engine engineUnchecked() {
+            return engine;
+        }
+
+        @Override
+        public InstantSource clock() {
+            return config.clock();
+        }
+
+        @Override
+        public void publish(UnitStatus status) {
+            for (UnitStateListener l : listeners) {
+                try {
+                    l.onStateChange(status);
+                } catch (RuntimeException e) {
+                    LOG.warn("state listener failed for {}", status.unit(), e);
+                }
+            }
+        }
+
+        @Override
+        public String stateDirLabel() {
+            return config.stateDir().toString();
+        }
+
+        @Override
+        public ScheduledExecutorService scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public Duration engineRetry() {
+            return config.engineRetry();
+        }
+
+        @Override
+        public long agentPid() {
+            return ProcessHandle.current().pid();
+        }
+    }
+}
