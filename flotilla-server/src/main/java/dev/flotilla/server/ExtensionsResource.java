@@ -15,6 +15,7 @@ import dev.flotilla.registry.ScheduleEntry;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnschedulableRecord;
 import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.Secrets;
 import dev.flotilla.unit.UnitName;
 import io.javalin.http.Context;
 
@@ -87,15 +88,15 @@ final class ExtensionsResource {
     }
 
     /**
-     * The container engine's inspect JSON of the unit's container, from this machine's agent or from the machine
-     * running it; 404 when the unit runs here but has no container.
+     * The container engine's inspect JSON of the unit's container (secret-looking environment values masked),
+     * from this machine's agent or from the machine running it; 404 when the unit runs here but has no container.
      */
     void inspect(Context ctx) throws IOException, StoreException {
         UnitName name = UnitsResource.pathUnit(ctx);
         UnitDiagnostics source = agent("inspect");
         Optional<String> here = source.inspect(name.name());
         if (here.isPresent()) {
-            ctx.status(200).contentType("application/json").result(here.get());
+            ctx.status(200).contentType("application/json").result(Secrets.redact(here.get()));
         } else if (source.status(name.name()).isPresent()) {
             throw ApiFailure.notFound("unit " + name + " has no container to inspect: only .container units "
                     + "have one, from their start until they are stopped");

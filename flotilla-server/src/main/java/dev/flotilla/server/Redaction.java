@@ -1,6 +1,8 @@
 package dev.flotilla.server;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.UnitStatus;
@@ -8,7 +10,8 @@ import dev.flotilla.unit.Secrets;
 
 /**
  * What the API shows of running units with secret-looking values masked ({@link Secrets#redact}): status
- * reasons, journal lines and unit state reasons. Unit files themselves ({@code GET /fleet/v1/units/{name}})
+ * reasons, limits and runtime details (a container's top processes show command lines), journal lines and
+ * unit state reasons. Unit files themselves ({@code GET /fleet/v1/units/{name}})
  * are served as submitted. Stateless.
  */
 final class Redaction {
@@ -18,7 +21,15 @@ final class Redaction {
 
     static UnitStatus status(UnitStatus s) {
         return new UnitStatus(s.name(), s.machineID(), s.hash(), s.systemdLoadState(), s.systemdActiveState(),
-                s.systemdSubState(), s.mainPID(), s.since(), Secrets.redact(s.reason()), journal(s.recentLines()));
+                s.systemdSubState(), s.mainPID(), s.since(), Secrets.redact(s.reason()), journal(s.recentLines()),
+                s.limits().stream().map(Secrets::redact).toList(), details(s.details()));
+    }
+
+    /** The runtime's details (for a container: its processes' command lines too), values masked, order kept. */
+    static Map<String, String> details(Map<String, String> details) {
+        Map<String, String> out = new LinkedHashMap<>();
+        details.forEach((k, v) -> out.put(k, Secrets.redact(v)));
+        return out;
     }
 
     static List<JournalEntry> journal(List<JournalEntry> entries) {

@@ -39,7 +39,8 @@ class DiagnosticsApiTest extends ApiTestBase {
 
         @Override
         public Optional<String> inspect(String unit) {
-            return unit.equals("web.container") ? Optional.of("[{\"Id\":\"3f2c9a1b7d10\",\"Name\":\"/web\"}]")
+            return unit.equals("web.container") ? Optional.of("[{\"Id\":\"3f2c9a1b7d10\",\"Name\":\"/web\","
+                    + "\"Config\":{\"Env\":[\"MYSQL_ROOT_PASSWORD=dh47\",\"PORT=80\"]}}]")
                     : Optional.empty();
         }
 
@@ -79,10 +80,11 @@ class DiagnosticsApiTest extends ApiTestBase {
     }
 
     @Test
-    void inspectPassesTheEnginesJsonThroughAndSaysWhenThereIsNoContainer() {
+    void inspectPassesTheEnginesJsonThroughSecretsMaskedAndSaysWhenThereIsNoContainer() {
         Http.Response r = http.get("/v1/units/web.container/inspect");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("[{\"Id\":\"3f2c9a1b7d10\",\"Name\":\"/web\"}]");
+        assertThat(r.body()).isEqualTo("[{\"Id\":\"3f2c9a1b7d10\",\"Name\":\"/web\","
+                + "\"Config\":{\"Env\":[\"MYSQL_ROOT_PASSWORD=***\",\"PORT=80\"]}}]");
         Http.Response none = http.get("/v1/units/db.service/inspect");
         assertThat(none.status()).isEqualTo(404);
         assertThat(none.errorMessage()).isEqualTo("unit db.service has no container to inspect: only .container units "
