@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import dev.flotilla.store.Compare;
 import dev.flotilla.store.KeyValue;
 import dev.flotilla.store.Op;
 import dev.flotilla.store.StoreException;
+import dev.flotilla.store.TransientStoreException;
 import dev.flotilla.unit.FleetOptions;
 import dev.flotilla.unit.UnitDefinition;
 import dev.flotilla.unit.UnitFile;
@@ -112,8 +114,23 @@ public final class Units {
             if (writeUnit(record, value, global, expected)) {
                 return new CreateResult(current.isPresent() ? Outcome.REPLACED : Outcome.CREATED, record);
             }
+            backOff(attempt);
         }
         throw new ConcurrentUpdateException(name, MAX_ATTEMPTS);
+    }
+
+    /**
+     * After a lost compare-and-set: waits a random 0 to 2^attempt ms (at most 64), so that two writers
+     * contending for one unit stop colliding instead of one of them losing every round while the other,
+     * scheduled first, keeps winning.
+     */
+    private static void backOff(int attempt) throws StoreException {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1L << Math.min(attempt, 6) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientStoreException("interrupted while retrying a contended update", e);
+        }
     }
 
     /** The unit named {@code name}, or empty when there is none (or its value is malformed: logged). */
@@ -158,6 +175,7 @@ public final class Units {
             if (writeUnit(record, Codec.encode(record), isGlobal(record), kv.modRevision())) {
                 return true;
             }
+            backOff(attempt);
         }
         throw new ConcurrentUpdateException(name, MAX_ATTEMPTS);
     }
@@ -193,6 +211,7 @@ public final class Units {
             if (ctx.store().txn(compares, ops, List.of()).succeeded()) {
                 return true;
             }
+            backOff(attempt);
         }
         throw new ConcurrentUpdateException(name, MAX_ATTEMPTS);
     }
