@@ -54,7 +54,10 @@ public final class EmbeddedKvStore implements KvStore {
 
     private EmbeddedKvStore(Persistence persistence, EmbeddedStoreOptions options) throws StoreException {
         this.engine = new StoreEngine(persistence, options, this::leaseRemoved, e -> shutDown(e, true));
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("flotilla-store-timer").factory());
+        // A platform thread: lease expiry and background keep-alives must not wait for a carrier of the
+        // virtual-thread scheduler, which unit lifecycles and HTTP requests may hold (they are not preempted).
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("flotilla-store-timer").factory());
     }
 
     /** A fresh, empty store in memory with {@linkplain EmbeddedStoreOptions#defaults() default options}. */
