@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * numbering, watch history, durability and what {@link #close} does.
  *
  * <p>Thread-safe: writes (and lease operations) are serialised by one lock, each made durable
- * before the lock is released; reads share a read lock. Watch listeners and lease listeners are
- * called on virtual threads of their own, never under the lock, so they cannot hold up writers.
+ * before the lock is released; reads share a read lock. Watch listeners are called on a platform
+ * thread per watch, lease listeners on virtual threads of their own, never under the lock, so they
+ * cannot hold up writers.
  *
  * <p>Always {@link ConnectionState#CONNECTED} while open. If a durable write fails, the store
  * stops: that write throws {@link dev.flotilla.store.TransientStoreException}, the state becomes
