@@ -36,7 +36,7 @@ public final class BenchMain {
         Integer runs = null;
         int concurrency = 8;
         int starts = 200;
-        int instances = 300; // 1,000 (issue 3's size) loses every lease on a 2-core machine: docs/benchmarks.md
+        int instances = 300; // issue 3's 1,000: --instances 1000 (about 90 s; docs/benchmarks.md)
         int failoverUnits = 20;
         int killMachines = 4;
         int leaseTtl = 5; // the agent's default
