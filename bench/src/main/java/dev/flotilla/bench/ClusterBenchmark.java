@@ -1,5 +1,6 @@
 package dev.flotilla.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.flotilla.agent.AgentEvent;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.DesiredState;
 import dev.flotilla.api.FleetClient;
@@ -44,9 +47,13 @@ final class ClusterBenchmark {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
-    /** Launch figures: single-unit latencies in ms, and the bulk launch times in ms. */
+    /**
+     * Launch figures: single-unit latencies in ms; per bulk run its launch time and submission time
+     * in ms and the CPU time the cluster's JVM used meanwhile (all machines, and this harness) in ms;
+     * and how many times an agent fenced during the whole benchmark.
+     */
     record LaunchResult(int machines, double[] singleMillis, int instances, double[] bulkMillis,
-                        double[] bulkSubmitMillis) {
+                        double[] bulkSubmitMillis, double[] bulkCpuMillis, int fences) {
     }
 
     /** Failover figures in ms, one entry per run. */
@@ -73,11 +80,13 @@ final class ClusterBenchmark {
             }
             double[] bulk = new double[bulkRuns];
             double[] submit = new double[bulkRuns];
+            double[] cpu = new double[bulkRuns];
             for (int run = 0; run < bulkRuns; run++) {
                 List<String> names = new ArrayList<>();
                 for (int i = 1; i <= instances; i++) {
                     names.add("sleep-r" + run + "@" + i + ".service");
                 }
+                long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 for (String name : names) {
                     submit(api, name, TEMPLATE);
@@ -90,9 +99,10 @@ final class ClusterBenchmark {
                     return active == instances;
                 });
                 bulk[run] = millisSince(start);
+                cpu[run] = (processCpuNanos() - cpuStart) / 1e6;
                 destroyAndAwaitGone(api, names);
             }
-            return new LaunchResult(machines, single, instances, bulk, submit);
+            return new LaunchResult(machines, single, instances, bulk, submit, cpu, env.fences.get());
         }
     }
 
@@ -185,7 +195,8 @@ final class ClusterBenchmark {
     // ---------------------------------------------------------------- helpers
 
     /** A dev cluster under the work directory and an API client on its first machine. */
-    private record Env(DevCluster cluster, FleetClient api, Thread onExit) implements AutoCloseable {
+    private record Env(DevCluster cluster, FleetClient api, Thread onExit, AtomicInteger fences)
+            implements AutoCloseable {
 
         static Env start(int machines) throws Exception {
             Path work = Path.of(System.getProperty("flotilla.test.workdir", System.getProperty("java.io.tmpdir")));
@@ -198,8 +209,17 @@ final class ClusterBenchmark {
                 // Interrupting bench/run (Ctrl-C, SIGTERM) still stops the units' processes.
                 Thread onExit = new Thread(cluster::close, "bench-cluster-close");
                 Runtime.getRuntime().addShutdownHook(onExit);
+                // A fence means a lease was (or may have been) lost: the figures are then not of a healthy cluster.
+                AtomicInteger fences = new AtomicInteger();
+                for (MachineDaemon machine : cluster.machines()) {
+                    machine.agent().subscribe(event -> {
+                        if (event instanceof AgentEvent.Fenced) {
+                            fences.incrementAndGet();
+                        }
+                    });
+                }
                 return new Env(cluster, new FleetClient(cluster.machines().getFirst().apiUrl(), Duration.ofSeconds(30)),
-                        onExit);
+                        onExit, fences);
             } catch (Exception | Error e) {
                 cluster.close();
                 throw e;
@@ -256,6 +276,12 @@ final class ClusterBenchmark {
         }
     }
 
+    /** CPU time this JVM has used (user and system, every thread), in ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private static double millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e6;
     }
@@ -279,6 +305,11 @@ final class ClusterBenchmark {
                 r.instances(), bulk.median(), bulk.min(), bulk.max(), bulk.runs()));
         md.append(String.format(Locale.ROOT, "| of which submitting the %,d units (sequential PUTs) | %,.0f ms | %,.0f ms | %,.0f ms | %d |%n",
                 r.instances(), submit.median(), submit.min(), submit.max(), submit.runs()));
+        Stats cpu = Stats.of(r.bulkCpuMillis());
+        md.append(String.format(Locale.ROOT, "| CPU time of the cluster's JVM meanwhile (all machines) | %,.0f ms | %,.0f ms | %,.0f ms | %d |%n",
+                cpu.median(), cpu.min(), cpu.max(), cpu.runs()));
+        md.append(String.format(Locale.ROOT, "%nAgents fenced %d time(s) during the benchmark (0 = no lease was lost).%n",
+                r.fences()));
         return md.toString();
     }
 

@@ -13,8 +13,9 @@ class ClusterBenchmarkSmokeTest {
     @Test
     void launchReportsSingleUnitAndBulkFigures() throws Exception {
         String report = BenchMain.launch(4, 2, 10, 1);
-        assertThat(report).contains("## Launch", "| 1 unit: start → active | ", "| 10 template instances: ");
-        assertThat(report.lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(3);
+        assertThat(report).contains("## Launch", "| 1 unit: start → active | ", "| 10 template instances: ",
+                "| CPU time of the cluster's JVM", "Agents fenced ");
+        assertThat(report.lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(4);
     }
 
     @Test

@@ -88,7 +88,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Starts campaigning, on a thread of the engine's own. Returns at once.
+     * Starts campaigning, on a thread of the engine's own. Returns at once. It is a platform thread:
+     * a virtual one would wait for a carrier behind the exec runtime's unit lifecycles, which hold
+     * carriers in uncompensated system calls (process spawns, renames) while hundreds of units start,
+     * and a pass would then start seconds late (docs/benchmarks.md, "Launch").
      *
      * @throws IllegalStateException when the engine was started or closed before
      */
@@ -97,7 +100,7 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("an engine starts once; this one is " + lifecycle.get());
         }
         connectionSubscription = store.addConnectionStateListener((previous, current) -> inbox.connectionChanged());
-        thread = Thread.ofVirtual().name("flotilla-engine-" + machineId.shortId()).start(loop);
+        thread = Thread.ofPlatform().daemon().name("flotilla-engine-" + machineId.shortId()).start(loop);
     }
 
     /** What the engine does now and what its passes did; never blocks. */

@@ -131,7 +131,10 @@ public final class ApiServer implements AutoCloseable {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
-        config.concurrency.useVirtualThreads = true;
+        // Jetty's pool of platform threads, not virtual threads: a request on a virtual thread waits for a
+        // carrier behind the unit lifecycles of this machine's exec runtime, which are not preempted
+        // (docs/benchmarks.md, "Launch": waits of up to seconds while hundreds of units started).
+        config.concurrency.useVirtualThreads = false;
         config.jetty.host = settings.host();
         config.jetty.port = settings.port();
         config.http.maxRequestSize = settings.maxBodyBytes();

@@ -73,8 +73,10 @@ final class CommandRunner {
         long seq = unit.update(r -> r.nextSeq++);
         unit.output.pin(seq);
         try {
-            Invocation inv = unit.services.launcher().launch(unit.runDir, seq, command.key(), command, args, env,
-                    Optional.of(dir), command.fullPrivileges() ? Optional.empty() : user, unit.read(r -> List.copyOf(r.cgroups)));
+            Optional<UserAccount> as = command.fullPrivileges() ? Optional.empty() : user;
+            List<Path> cgroups = unit.read(r -> List.copyOf(r.cgroups));
+            Invocation inv = unit.services.blocking().call(() -> unit.services.launcher().launch(unit.runDir, seq,
+                    command.key(), command, args, env, Optional.of(dir), as, cgroups));
             inv.process().ifPresent(p -> p.onExit().thenRun(unit::onFilesChanged));
             unit.onFilesChanged();
             return inv;

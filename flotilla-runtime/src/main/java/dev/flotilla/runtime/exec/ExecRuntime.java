@@ -65,7 +65,7 @@ public final class ExecRuntime implements Runtime {
         this.watcher = new DirectoryWatcher("flotilla-exec-watch");
         Cgroups cgroups = Cgroups.detect(ContentHash.of(config.stateDir().toString()).shortHex(), config.cgroups());
         this.services = new RuntimeServices(config.clock(), launcher, cgroups, config.requireLimits(),
-                config.journalMaxBytes(), this::publish, executor, bootId);
+                config.journalMaxBytes(), this::publish, executor, bootId, new BlockingCalls("flotilla-exec-io"));
         this.ticker = Thread.ofVirtual().name("flotilla-exec-tick").start(this::tick);
     }
 
@@ -260,6 +260,7 @@ public final class ExecRuntime implements Runtime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        services.blocking().close();
     }
 
     // ---- internals -----------------------------------------------------------------------------

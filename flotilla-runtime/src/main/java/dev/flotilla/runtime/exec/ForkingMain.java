@@ -33,7 +33,7 @@ final class ForkingMain {
             return found;
         }
         long shim = forker.shim.pid();
-        return ProcStat.all().stream()
+        return ProcessTable.fresh().stream()
                 .filter(p -> !p.isGone() && p.pid() != shim && (p.ppid() == shim || p.session() == shim))
                 .min(Comparator.comparingLong(ProcStat::startTime).thenComparingLong(ProcStat::pid))
                 .map(p -> new ProcessIdentity(p.pid(), p.startTime()));

@@ -17,6 +17,8 @@ import dev.flotilla.runtime.UnitStatus;
  * @param publish hands every state change to the runtime's listeners
  * @param executor runs unit lifecycles and journal drains (virtual threads)
  * @param bootId this boot's ID; PIDs recorded under another boot mean nothing
+ * @param blocking runs the lifecycles' process spawns and record writes off their carriers
  */
 record RuntimeServices(InstantSource clock, ProcessLauncher launcher, Cgroups cgroups, boolean requireLimits,
-        long journalMaxBytes, Consumer<UnitStatus> publish, ExecutorService executor, String bootId) {}
+        long journalMaxBytes, Consumer<UnitStatus> publish, ExecutorService executor, String bootId,
+        BlockingCalls blocking) {}

@@ -153,7 +153,7 @@ final class ServiceUnit {
             return false;
         }
         record.stopRequested = true;
-        record.save(dir);
+        save();
         return true;
     }
 
@@ -215,7 +215,7 @@ final class ServiceUnit {
             UnitStatus before = record.status;
             result = change.apply(record);
             try {
-                record.save(dir);
+                save();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot persist the state of " + name + " in " + dir, e);
             }
@@ -326,9 +326,20 @@ final class ServiceUnit {
 
     /** Guarded by lock: resets the record for a new explicit start. */
     private void beginRun(StartRequest request) throws IOException {
-        Files.createDirectories(runDir);
-        record.beginRun(dir, request, services.bootId());
+        services.blocking().call(() -> {
+            Files.createDirectories(runDir);
+            record.beginRun(dir, request, services.bootId());
+            return null;
+        });
         snapshot = record.status;
+    }
+
+    /** Guarded by lock: persists the record, off the carrier when on a lifecycle's virtual thread. */
+    private void save() throws IOException {
+        services.blocking().call(() -> {
+            record.save(dir);
+            return null;
+        });
     }
 
     /** Guarded by lock. */

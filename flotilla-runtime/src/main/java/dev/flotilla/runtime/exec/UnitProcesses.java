@@ -48,7 +48,7 @@ final class UnitProcesses {
         List<Invocation> live = liveInvocations(runDir);
         Set<Long> shims = new LinkedHashSet<>();
         live.forEach(i -> shims.add(i.shim.pid()));
-        List<ProcStat> table = ProcStat.all();
+        List<ProcStat> table = ProcessTable.fresh();
         Set<Long> out = new LinkedHashSet<>(ProcStat.descendants(table, shims));
         for (ProcStat p : table) {
             if (!p.isGone() && shims.contains(p.session())) {

@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * numbering, watch history, durability and what {@link #close} does.
  *
  * <p>Thread-safe: writes (and lease operations) are serialised by one lock, each made durable
- * before the lock is released; reads share a read lock. Watch listeners and lease listeners are
- * called on virtual threads of their own, never under the lock, so they cannot hold up writers.
+ * before the lock is released; reads share a read lock. Watch listeners are called on a platform
+ * thread per watch, lease listeners on virtual threads of their own, never under the lock, so they
+ * cannot hold up writers.
  *
  * <p>Always {@link ConnectionState#CONNECTED} while open. If a durable write fails, the store
  * stops: that write throws {@link dev.flotilla.store.TransientStoreException}, the state becomes
@@ -54,7 +55,10 @@ public final class EmbeddedKvStore implements KvStore {
 
     private EmbeddedKvStore(Persistence persistence, EmbeddedStoreOptions options) throws StoreException {
         this.engine = new StoreEngine(persistence, options, this::leaseRemoved, e -> shutDown(e, true));
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("flotilla-store-timer").factory());
+        // A platform thread: lease expiry and background keep-alives must not wait for a carrier of the
+        // virtual-thread scheduler, which unit lifecycles and HTTP requests may hold (they are not preempted).
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("flotilla-store-timer").factory());
     }
 
     /** A fresh, empty store in memory with {@linkplain EmbeddedStoreOptions#defaults() default options}. */

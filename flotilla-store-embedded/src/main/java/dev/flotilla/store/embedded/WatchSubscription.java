@@ -12,7 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * One watch: an unbounded queue the store's writers append to without blocking, drained in order
- * by the watch's own virtual thread, which is the only thread that calls the listener.
+ * by the watch's own platform thread, which is the only thread that calls the listener. Not a
+ * virtual thread: the engine and the agents learn of every change through watches, and a virtual
+ * thread waits for a carrier behind whatever holds them (unit lifecycles in system calls during a
+ * launch of hundreds of units held them for seconds).
  *
  * <p>Unbounded on purpose: a slow listener must not lose events, and must not hold up writers;
  * it costs memory instead (the events it has not yet taken). Several queued revisions may be
@@ -61,9 +64,9 @@ final class WatchSubscription implements Watch {
         this.onClose = onClose;
     }
 
-    /** Starts the delivery thread. */
+    /** Starts the delivery thread (a daemon: a watch left open does not keep the JVM alive). */
     void start() {
-        Thread.ofVirtual().name(name).start(this::deliver);
+        Thread.ofPlatform().daemon().name(name).start(this::deliver);
     }
 
     /** Queues this watch's share of one revision's events (nothing when none match). */
