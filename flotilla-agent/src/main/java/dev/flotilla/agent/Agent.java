@@ -61,6 +61,7 @@ public final class Agent implements AutoCloseable {
     private volatile DataDir dataDir;
     private volatile MachineId id;
     private volatile Runtimes runtimes;
+    private volatile AgentHeartbeat heartbeat;
     private volatile AgentEvents events;
     private volatile AgentLoop loop;
     private volatile Subscription runtimeListener;
@@ -86,11 +87,21 @@ public final class Agent implements AutoCloseable {
         if (!life.compareAndSet(Life.NEW, Life.STARTED)) {
             throw new IllegalStateException("an agent starts once; this one is " + life.get());
         }
+        Duration startingWindow;
         try {
             dataDir = DataDir.open(config.dataDir());
             id = dataDir.machineId();
             runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock());
+            heartbeat = new AgentHeartbeat(dataDir.path(), runtimes, FencingPolicy.checkInterval(config.leaseTtl()),
+                    config.leaseTtl());
+            startingWindow = startingWindow(heartbeat);
+            heartbeat.held(startingWindow); // and arms the runtimes' watchdogs, before adopting
             List<UnitStatus> adopted = runtimes.adopt();
+            if (adopted.stream().allMatch(UnitStatus::isSettled) && startingWindow.compareTo(config.leaseTtl()) < 0) {
+                startingWindow = config.leaseTtl(); // nothing runs: nothing to fence before joining
+                heartbeat.clearFenced();
+                heartbeat.held(startingWindow);
+            }
             LOG.info("machine {} starts with {} unit(s) adopted from {}", id, adopted.size(), config.dataDir());
         } catch (IOException e) {
             closeQuietly();
@@ -101,11 +112,25 @@ public final class Agent implements AutoCloseable {
             throw new AgentStartException("cannot open the runtimes in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         events = new AgentEvents("flotilla-agent-" + id.shortId() + "-events");
-        loop = new AgentLoop(config, id, runtimes, facts(id), loaded, events);
+        loop = new AgentLoop(config, id, runtimes, facts(id), loaded, events, heartbeat);
         runtimeListener = runtimes.subscribe(status -> loop.requestPass());
         connectionListener = config.store().addConnectionStateListener((previous, current) ->
                 loop.connectionChanged(current));
-        loop.start();
+        loop.start(startingWindow);
+    }
+
+    /**
+     * How long the units adopted at start may run before the agent has joined: one TTL (a lease of
+     * the previous run may hold them that long), but no longer than the previous run's heartbeat
+     * says its lease is held, and not at all when its watchdog has fenced them already.
+     */
+    private Duration startingWindow(AgentHeartbeat beat) {
+        if (beat.fencedByWatchdog().isPresent()) {
+            return Duration.ZERO;
+        }
+        Duration ttl = config.leaseTtl();
+        return beat.previousHeldFor().map(held -> held.isNegative() ? Duration.ZERO : held)
+                .filter(held -> held.compareTo(ttl) < 0).orElse(ttl);
     }
 
     /**
@@ -235,6 +260,7 @@ public final class Agent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             l.revokeLastLease();
+            l.retireHeartbeat();
         }
         close();
     }

@@ -47,6 +47,7 @@ final class AgentLoop implements AutoCloseable {
     private final TaskRunner runner;
     private final Reconciler reconciler;
     private final AgentEvents events;
+    private final AgentHeartbeat heartbeat;
     private final AgentThreads threads;
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final AtomicBoolean retryQueued = new AtomicBoolean();
@@ -64,15 +65,17 @@ final class AgentLoop implements AutoCloseable {
     private Instant startingUntil;
     private boolean rejoin = true;
     private boolean fenceSettling;
+    private boolean retired;
     private OptionalLong lastLease = OptionalLong.empty();
     private Optional<String> lastFence = Optional.empty();
 
     AgentLoop(AgentConfig config, MachineId id, Runtimes runtimes, MachineFacts facts,
-            Map<UnitName, UnitDefinition> loaded, AgentEvents events) {
+            Map<UnitName, UnitDefinition> loaded, AgentEvents events, AgentHeartbeat heartbeat) {
         this.config = config;
         this.id = id;
         this.loaded = loaded;
         this.events = events;
+        this.heartbeat = heartbeat;
         this.registry = Registry.create(config.store(), config.registryRoot(), config.clock());
         this.joinedAt = config.clock().instant();
         this.apiUrl = config.apiUrl();
@@ -87,15 +90,21 @@ final class AgentLoop implements AutoCloseable {
                 definitions, runner, runtimes, loaded);
     }
 
-    /** Starts joining, the fencing checks and the periodic resync. Called once. */
-    void start() {
+    /**
+     * Starts joining, the fencing checks (twice per margin, so that the agent fences before its
+     * watchdog would) and the periodic resync. Called once.
+     *
+     * @param startingWindow how long the units adopted at start may run while the agent has not
+     *     joined: one TTL, or less when the previous agent's lease runs out sooner
+     */
+    void start(Duration startingWindow) {
         stateLock.lock();
         try {
-            startingUntil = leaseClock.instant().plus(config.leaseTtl());
+            startingUntil = leaseClock.instant().plus(startingWindow);
         } finally {
             stateLock.unlock();
         }
-        threads.every(FencingPolicy.checkInterval(config.leaseTtl()), this::checkFence);
+        threads.every(fencing.margin().dividedBy(2), this::checkFence);
         threads.every(config.resyncInterval(), () -> {
             resyncDue = true;
             requestPass();
@@ -137,7 +146,8 @@ final class AgentLoop implements AutoCloseable {
             if (previous.isPresent()) {
                 config.store().revokeLease(previous.getAsLong()); // its keys go; we write them again below
             }
-            MachineLease lease = MachineLease.grant(config.store(), config.leaseTtl(), leaseClock, this::leaseLost);
+            MachineLease lease = MachineLease.grant(config.store(), config.leaseTtl(), leaseClock, this::leaseLost,
+                    this::leaseRenewed);
             Session joined = new Session(lease, new StateBook(registry.states(), id, lease.id(), config.clock()),
                     registry, id, this::requestPass);
             try {
@@ -157,6 +167,8 @@ final class AgentLoop implements AutoCloseable {
                 phase = AgentPhase.JOINED;
                 lastLease = OptionalLong.of(lease.id());
                 phaseChanged.signalAll();
+                // registered on the new lease: the machine lives as long as it does, and so may its units
+                writeHeld(lease.validUntil());
             } finally {
                 stateLock.unlock();
             }
@@ -216,6 +228,25 @@ final class AgentLoop implements AutoCloseable {
 
     // ---- fencing -------------------------------------------------------------------------------
 
+    /** A keep-alive succeeded: the heartbeat tells the watchdog how long the units may run. */
+    private void leaseRenewed(long leaseId, Instant validUntil) {
+        stateLock.lock();
+        try {
+            if (phase == AgentPhase.JOINED && session != null && session.lease.id() == leaseId) {
+                writeHeld(validUntil);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** State lock held. */
+    private void writeHeld(Instant validUntil) {
+        if (!retired) {
+            heartbeat.held(Duration.between(leaseClock.instant(), validUntil));
+        }
+    }
+
     private void leaseLost(long leaseId, String reason) {
         Session s = currentSession();
         if (s != null && s.lease.id() == leaseId) {
@@ -230,8 +261,19 @@ final class AgentLoop implements AutoCloseable {
         try {
             p = phase;
             validUntil = p == AgentPhase.JOINED ? session.lease.validUntil() : startingUntil;
+            if (fenceSettling && !retired) {
+                heartbeat.fencing(Duration.ZERO, config.leaseTtl()); // still stopping units: the watchdog waits
+            }
         } finally {
             stateLock.unlock();
+        }
+        Optional<String> watchdog = heartbeat.fencedByWatchdog();
+        if (watchdog.isPresent()) {
+            heartbeat.clearFenced();
+            if (p == AgentPhase.STARTING || p == AgentPhase.JOINED) {
+                fence("the fencing watchdog stopped this machine's units " + watchdog.get(), false);
+                return;
+            }
         }
         fencing.decide(p, leaseClock.instant(), validUntil, config.store().connectionState())
                 .ifPresent(reason -> fence(reason, false));
@@ -260,6 +302,9 @@ final class AgentLoop implements AutoCloseable {
             fenceSettling = true;
             lastFence = Optional.of(reason);
             phaseChanged.signalAll();
+            if (!retired) {
+                heartbeat.fencing(Duration.ZERO, config.leaseTtl()); // the agent stops the units itself
+            }
             stopped = runner.stopAll();
         } finally {
             stateLock.unlock();
@@ -286,6 +331,20 @@ final class AgentLoop implements AutoCloseable {
             stateLock.unlock();
         }
         tryJoin();
+    }
+
+    /**
+     * The machine leaves (a drain, after its units stopped): the heartbeat tells the watchdog to stop
+     * anything left and exit, and is not written again.
+     */
+    void retireHeartbeat() {
+        stateLock.lock();
+        try {
+            retired = true;
+            heartbeat.retire();
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     /** Revokes the last lease, if any (draining: the machine leaves at once). */
@@ -376,15 +435,22 @@ final class AgentLoop implements AutoCloseable {
         }
     }
 
-    /** Stops the threads and the session (its lease is left to expire). Units keep running. */
+    /**
+     * Stops the threads and the session (its lease is left to expire). Units keep running. A joined
+     * agent renews its lease once more first (when the store answers) and writes the heartbeat from
+     * it, so that an agent restarted over the same data directory has a whole TTL to take the units
+     * over before the watchdog fences them.
+     */
     @Override
     public void close() {
         Session ended;
+        boolean joined;
         stateLock.lock();
         try {
             if (phase == AgentPhase.CLOSED) {
                 return;
             }
+            joined = phase == AgentPhase.JOINED && !retired;
             phase = AgentPhase.CLOSED;
             ended = session;
             session = null;
@@ -395,6 +461,9 @@ final class AgentLoop implements AutoCloseable {
         threads.close();
         if (ended != null) {
             ended.close();
+            if (joined && config.store().connectionState() == ConnectionState.CONNECTED) {
+                ended.lease.renewOnce().ifPresent(until -> heartbeat.held(Duration.between(leaseClock.instant(), until)));
+            }
         }
     }
 }

@@ -39,8 +39,9 @@ import dev.flotilla.testkit.WorkDirs;
  * {@link #unitProcesses(String)} finds those {@code sleep} processes and the agent each runs under (by its
  * supervisor's data directory).
  *
- * <p>{@link #close()} stops every agent (SIGTERM), kills every unit process (agents leave their units running by
- * design, and a killed agent's units are not fenced), and stops etcd. Everything lives under one work directory
+ * <p>{@link #close()} stops every agent (SIGTERM), kills every fencing watchdog and unit process (agents leave
+ * their units running by design; a killed agent's watchdog stops them only once its lease may have expired), and
+ * stops etcd. Everything lives under one work directory
  * ({@link WorkDirs}); the agents' logs stay there. Use one cluster per test class (one etcd per class), a subnet
  * no other test class uses, and {@link #destroyAllUnits()} between tests. Thread-safe.
  */
@@ -283,8 +284,8 @@ final class AgentProcessCluster implements AutoCloseable {
     }
 
     /**
-     * Kills (SIGKILL) every unit process of {@code agent} and their supervisors, as a test must after killing an
-     * agent: a dead agent cannot stop its units. Returns once they are gone.
+     * Kills (SIGKILL) every unit process of {@code agent} and their supervisors at once, rather than waiting for
+     * its fencing watchdog to stop them when its lease may have expired. Returns once they are gone.
      */
     void killUnitProcessesOf(AgentProcess agent) {
         killTrees(supervisorsOf(agent.dataDir()));
@@ -313,6 +314,7 @@ final class AgentProcessCluster implements AutoCloseable {
 
     private void killEverything() {
         agents.forEach(AgentProcess::destroyForcibly);
+        killTrees(watchdogsOf(dir));
         killTrees(supervisorsOf(dir));
         List<ProcessHandle> strays = ProcessHandle.allProcesses().filter(p -> p.info().arguments()
                 .map(args -> Stream.of(args).anyMatch(a -> markers.stream().anyMatch(a::startsWith))).orElse(false)).toList();
@@ -351,6 +353,15 @@ final class AgentProcessCluster implements AutoCloseable {
         return ProcessHandle.allProcesses().filter(p -> {
             String command = p.info().commandLine().orElse("");
             return command.contains(prefix) && command.contains(".flotilla-shim");
+        }).toList();
+    }
+
+    /** The exec runtime's fencing watchdogs running over data directories under {@code root}. */
+    private List<ProcessHandle> watchdogsOf(Path root) {
+        String prefix = root + "/";
+        return ProcessHandle.allProcesses().filter(p -> {
+            String command = p.info().commandLine().orElse("");
+            return command.contains(prefix) && command.contains(".flotilla-watchdog");
         }).toList();
     }
 
