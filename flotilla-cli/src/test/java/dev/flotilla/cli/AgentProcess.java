@@ -257,6 +257,20 @@ final class AgentProcess {
         closeApi();
     }
 
+    /** The stderr of every launch so far, oldest first (where the agent logs, e.g. {@code fences its units}). */
+    synchronized String errors() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= launches; i++) {
+            b.append(read(dir.resolve("agent-" + i + ".err")));
+        }
+        return b.toString();
+    }
+
+    /** What its exec runtime's fencing watchdogs logged ({@code <data-dir>/exec/.watchdog.log}). */
+    String watchdogLog() {
+        return read(dataDir().resolve("exec").resolve(".watchdog.log"));
+    }
+
     /** Its output so far, this launch's stdout and stderr, for failure messages. */
     synchronized String log() {
         return "--- " + out() + "\n" + read(out()) + "--- " + err() + "\n" + read(err());
