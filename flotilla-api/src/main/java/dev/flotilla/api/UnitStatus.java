@@ -19,14 +19,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param since when the active state last changed, ISO-8601 UTC
  * @param reason why it is in this state, for people; null when there is nothing to say
  * @param recentLines the last journal lines, oldest first (like {@code systemctl status} shows)
+ * @param restarts automatic restarts ({@code Restart=}) since the unit was last started; null when unknown
+ * @param lastExit how the last main process ended, {@code status=1} or {@code signal=TERM}; null when none did
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UnitStatus(String name, String machineID, String hash, String systemdLoadState,
         String systemdActiveState, String systemdSubState, Long mainPID, String since, String reason,
-        List<JournalEntry> recentLines) {
+        List<JournalEntry> recentLines, Integer restarts, String lastExit) {
 
     /** Copies the lines (missing reads as empty). */
     public UnitStatus {
         recentLines = recentLines == null ? List.of() : List.copyOf(recentLines);
+    }
+
+    /** A status without restart count and last exit (servers that do not report them). */
+    public UnitStatus(String name, String machineID, String hash, String systemdLoadState, String systemdActiveState,
+            String systemdSubState, Long mainPID, String since, String reason, List<JournalEntry> recentLines) {
+        this(name, machineID, hash, systemdLoadState, systemdActiveState, systemdSubState, mainPID, since, reason,
+                recentLines, null, null);
     }
 }

@@ -122,9 +122,14 @@ final class Wire {
         if (pid != null && !(pid instanceof Long)) {
             throw new MalformedException("expected mainPID to be a whole number, found " + kind(pid));
         }
+        Object restarts = m.get("restarts");
+        if (restarts != null && !(restarts instanceof Long)) {
+            throw new MalformedException("expected restarts to be a whole number, found " + kind(restarts));
+        }
         return new UnitStatus(string(m, "name"), string(m, "machineID"), string(m, "hash"),
                 string(m, "systemdLoadState"), string(m, "systemdActiveState"), string(m, "systemdSubState"),
-                (Long) pid, string(m, "since"), string(m, "reason"), entries(m.get("recentLines"), "recentLines"));
+                (Long) pid, string(m, "since"), string(m, "reason"), entries(m.get("recentLines"), "recentLines"),
+                restarts == null ? null : Math.toIntExact((Long) restarts), string(m, "lastExit"));
     }
 
     /** The entries of a journal answer {@code {"name","entries":[...]}}. */

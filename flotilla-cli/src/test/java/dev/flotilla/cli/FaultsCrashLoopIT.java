@@ -66,7 +66,7 @@ class FaultsCrashLoopIT {
         });
         assertThat(waiting[0]).containsPattern("Reason: restarting in (5s|10s) \\(Restart=always\\) after: "
                 + "ExecStart=/bin/sh -c .* exited with status 1");
-        assertThat(waiting[0]).contains("crashing " + marker);
+        assertThat(waiting[0]).contains("crashing " + marker, "Last exit: status=1");
 
         await("the start limit fails the unit").atMost(PATIENCE).ignoreExceptions().until(() -> {
             List<UnitState> states = cluster.api().states(null, "crash.service");
@@ -77,7 +77,8 @@ class FaultsCrashLoopIT {
         String failed = ok(cluster.cli("status", "crash.service")).out();
         assertThat(failed).contains("Active: failed (failed)",
                 "Reason: start request repeated too quickly: 3 starts within 2min (StartLimitBurst=3, "
-                        + "StartLimitIntervalSec=2min); start it again to reset");
+                        + "StartLimitIntervalSec=2min); start it again to reset",
+                "Restarts: 3 (Restart=, since the last start)", "Last exit: status=1");
         String journal = ok(cluster.cli("journal", "--lines", "100", "crash.service")).out();
         assertThat(journal.lines().filter(l -> l.endsWith("crashing " + marker))).as(journal).hasSize(3);
         assertThat(journal).contains("Scheduled restart in 5s, restart counter is at 1.",
