@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,20 +88,24 @@ public final class Agent implements AutoCloseable {
         if (!life.compareAndSet(Life.NEW, Life.STARTED)) {
             throw new IllegalStateException("an agent starts once; this one is " + life.get());
         }
-        Duration startingWindow;
+        MonotonicClock leaseClock = MonotonicClock.anchoredTo(config.clock());
+        Instant startingUntil;
         try {
             dataDir = DataDir.open(config.dataDir());
             id = dataDir.machineId();
             runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock());
-            heartbeat = new AgentHeartbeat(dataDir.path(), runtimes, FencingPolicy.checkInterval(config.leaseTtl()),
-                    config.leaseTtl());
-            startingWindow = startingWindow(heartbeat);
-            heartbeat.held(startingWindow); // and arms the runtimes' watchdogs, before adopting
+            heartbeat = new AgentHeartbeat(dataDir.path(), runtimes, leaseClock,
+                    FencingPolicy.checkInterval(config.leaseTtl()), config.leaseTtl(),
+                    "flotilla-heartbeat-" + id.shortId());
+            Duration startingWindow = startingWindow(heartbeat);
+            startingUntil = leaseClock.instant().plus(startingWindow);
+            heartbeat.held(startingUntil); // and arms the runtimes' watchdogs, before adopting
+            heartbeat.flush();
             List<UnitStatus> adopted = runtimes.adopt();
             if (adopted.stream().allMatch(UnitStatus::isSettled) && startingWindow.compareTo(config.leaseTtl()) < 0) {
-                startingWindow = config.leaseTtl(); // nothing runs: nothing to fence before joining
+                startingUntil = leaseClock.instant().plus(config.leaseTtl()); // nothing runs: nothing to fence yet
                 heartbeat.clearFenced();
-                heartbeat.held(startingWindow);
+                heartbeat.held(startingUntil);
             }
             LOG.info("machine {} starts with {} unit(s) adopted from {}", id, adopted.size(), config.dataDir());
         } catch (IOException e) {
@@ -112,11 +117,11 @@ public final class Agent implements AutoCloseable {
             throw new AgentStartException("cannot open the runtimes in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         events = new AgentEvents("flotilla-agent-" + id.shortId() + "-events");
-        loop = new AgentLoop(config, id, runtimes, facts(id), loaded, events, heartbeat);
+        loop = new AgentLoop(config, id, runtimes, facts(id), loaded, events, heartbeat, leaseClock);
         runtimeListener = runtimes.subscribe(status -> loop.requestPass());
         connectionListener = config.store().addConnectionStateListener((previous, current) ->
                 loop.connectionChanged(current));
-        loop.start(startingWindow);
+        loop.start(startingUntil);
     }
 
     /**
@@ -278,10 +283,13 @@ public final class Agent implements AutoCloseable {
         closeQuietly();
     }
 
-    /** Closes what exists, in order: listeners, the loop, event delivery, runtimes, the data directory. */
+    /**
+     * Closes what exists, in order: listeners, the loop, the heartbeat (its last writes arm the
+     * runtimes' watchdogs), event delivery, runtimes, the data directory.
+     */
     private void closeQuietly() {
-        for (AutoCloseable part : new AutoCloseable[] {runtimeListener, connectionListener, loop, events, runtimes,
-                dataDir}) {
+        for (AutoCloseable part : new AutoCloseable[] {runtimeListener, connectionListener, loop, heartbeat, events,
+                runtimes, dataDir}) {
             if (part == null) {
                 continue;
             }

@@ -7,7 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,34 +40,43 @@ import dev.flotilla.runtime.UnitOperationException;
  *   <li>on a drain: {@code fence} = now, {@code linger} = 0: the watchdog stops anything left and exits.</li>
  * </ul>
  *
- * Failures to write are logged (once per kind until a write succeeds), never thrown: the lease and
- * the agent's own fencing still hold. Thread-safe.
+ * <p>Writes happen in order on a platform thread of their own, never on the caller's: the lease's
+ * renewer hands each valid-until over and goes back to renewing (it must not wait for a disk or
+ * for a watchdog to start). Instants are on the agent's lease clock and turned into boot-clock
+ * seconds when written. Failures to write are logged (once until a write succeeds), never thrown:
+ * the lease and the agent's own fencing still hold. Thread-safe.
  */
-final class AgentHeartbeat {
+final class AgentHeartbeat implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentHeartbeat.class);
 
     private final Path file;
     private final Path fencedMarker;
     private final Runtimes runtimes;
+    private final InstantSource leaseClock;
     private final Duration grace;
     private final Duration poll;
     private final Duration linger;
-    private boolean failing; // guarded by this
+    private final ExecutorService writer;
+    private boolean failing; // confined to the writer thread
 
     /**
-     * @param dataDir  the agent's data directory
-     * @param runtimes whose watchdogs to arm
-     * @param margin   the fencing margin: the agent fences that long before its lease may expire
-     * @param ttl      the lease TTL
+     * @param dataDir    the agent's data directory
+     * @param runtimes   whose watchdogs to arm
+     * @param leaseClock the clock the lease's instants are on
+     * @param margin     the fencing margin: the agent fences that long before its lease may expire
+     * @param ttl        the lease TTL
+     * @param name       names the writer thread
      */
-    AgentHeartbeat(Path dataDir, Runtimes runtimes, Duration margin, Duration ttl) {
+    AgentHeartbeat(Path dataDir, Runtimes runtimes, InstantSource leaseClock, Duration margin, Duration ttl, String name) {
         this.file = dataDir.resolve(Heartbeat.FILE).toAbsolutePath().normalize();
         this.fencedMarker = Heartbeat.fencedMarker(file);
         this.runtimes = runtimes;
+        this.leaseClock = leaseClock;
         this.grace = margin.dividedBy(2);
         this.poll = Duration.ofMillis(Math.clamp(grace.toMillis(), 20, 100));
         this.linger = ttl.multipliedBy(2).compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : ttl.multipliedBy(2);
+        this.writer = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(name).factory());
     }
 
     /** The file. */
@@ -81,12 +99,15 @@ final class AgentHeartbeat {
 
     /** What the watchdog wrote when it fenced this machine's units, if it did since the last {@link #clearFenced()}. */
     Optional<String> fencedByWatchdog() {
+        if (!Files.exists(fencedMarker)) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(Files.readString(fencedMarker, StandardCharsets.UTF_8).strip());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of("the fencing watchdog fenced (" + fencedMarker + " is unreadable: " + e.getMessage() + ")");
+            return Optional.of("(" + fencedMarker + " is unreadable: " + e.getMessage() + ")");
         }
     }
 
@@ -99,24 +120,53 @@ final class AgentHeartbeat {
         }
     }
 
-    /** The lease is surely held for {@code heldFor} more: the watchdog fences a little before that. */
-    void held(Duration heldFor) {
-        write(Heartbeat.of(heldFor, heldFor.minus(grace), poll, linger));
+    /** The lease is surely held until {@code heldUntil} (lease clock): the watchdog fences a little before. */
+    void held(Instant heldUntil) {
+        submit(() -> {
+            Duration left = Duration.between(leaseClock.instant(), heldUntil);
+            return Heartbeat.of(left, left.minus(grace), poll, linger);
+        });
     }
 
-    /** The agent stops the units itself: the watchdog waits one {@code ttl}, unless written again. */
-    void fencing(Duration heldFor, Duration ttl) {
-        write(Heartbeat.of(heldFor, ttl, poll, linger));
+    /** The agent stops the units itself: the watchdog waits {@code ttl} from now, unless written again. */
+    void fencing(Duration ttl) {
+        submit(() -> Heartbeat.of(Duration.ZERO, ttl, poll, linger));
     }
 
     /** The machine leaves: the watchdog stops anything left at once, then exits. */
     void retire() {
-        write(Heartbeat.of(Duration.ZERO, Duration.ofSeconds(-1), poll, Duration.ZERO));
+        submit(() -> Heartbeat.of(Duration.ZERO, Duration.ofSeconds(-1), poll, Duration.ZERO));
     }
 
-    private synchronized void write(Heartbeat heartbeat) {
+    /** Waits until every write asked for so far is done (at most 10 s). */
+    void flush() {
         try {
-            heartbeat.write(file);
+            writer.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("heartbeat writes not flushed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Finishes the writes asked for, then stops the writer. Idempotent. */
+    @Override
+    public void close() {
+        flush();
+        writer.shutdown();
+    }
+
+    private void submit(Supplier<Heartbeat> heartbeat) {
+        try {
+            writer.execute(() -> write(heartbeat));
+        } catch (RejectedExecutionException e) {
+            // closed: the agent is gone; the last heartbeat written stands
+        }
+    }
+
+    private void write(Supplier<Heartbeat> heartbeat) {
+        try {
+            heartbeat.get().write(file);
         } catch (IOException | UncheckedIOException e) {
             if (!failing) {
                 LOG.error("cannot write the heartbeat {}: a watchdog will fence this machine's units as if the agent"

@@ -65,12 +65,14 @@ final class AgentLoop implements AutoCloseable {
     private Instant startingUntil;
     private boolean rejoin = true;
     private boolean fenceSettling;
-    private boolean retired;
+    private volatile boolean retired;
+    /** The lease whose renewals move the heartbeat on: the joined session's, else none (-1). */
+    private volatile long heldLease = -1;
     private OptionalLong lastLease = OptionalLong.empty();
     private Optional<String> lastFence = Optional.empty();
 
     AgentLoop(AgentConfig config, MachineId id, Runtimes runtimes, MachineFacts facts,
-            Map<UnitName, UnitDefinition> loaded, AgentEvents events, AgentHeartbeat heartbeat) {
+            Map<UnitName, UnitDefinition> loaded, AgentEvents events, AgentHeartbeat heartbeat, MonotonicClock leaseClock) {
         this.config = config;
         this.id = id;
         this.loaded = loaded;
@@ -80,7 +82,7 @@ final class AgentLoop implements AutoCloseable {
         this.joinedAt = config.clock().instant();
         this.apiUrl = config.apiUrl();
         this.fencing = FencingPolicy.forTtl(config.leaseTtl());
-        this.leaseClock = MonotonicClock.anchoredTo(config.clock());
+        this.leaseClock = leaseClock;
         this.retryDelay = Duration.ofMillis(Math.clamp(config.leaseTtl().toMillis() / 5, 100, 1000));
         this.definitions = new Definitions(registry.units());
         this.threads = new AgentThreads("flotilla-agent-" + id.shortId());
@@ -94,13 +96,14 @@ final class AgentLoop implements AutoCloseable {
      * Starts joining, the fencing checks (twice per margin, so that the agent fences before its
      * watchdog would) and the periodic resync. Called once.
      *
-     * @param startingWindow how long the units adopted at start may run while the agent has not
-     *     joined: one TTL, or less when the previous agent's lease runs out sooner
+     * @param startingUntil until when (on the lease clock) the units adopted at start may run while
+     *     the agent has not joined: one TTL after starting, or earlier when the previous agent's
+     *     lease runs out sooner
      */
-    void start(Duration startingWindow) {
+    void start(Instant startingUntil) {
         stateLock.lock();
         try {
-            startingUntil = leaseClock.instant().plus(startingWindow);
+            this.startingUntil = startingUntil;
         } finally {
             stateLock.unlock();
         }
@@ -168,7 +171,10 @@ final class AgentLoop implements AutoCloseable {
                 lastLease = OptionalLong.of(lease.id());
                 phaseChanged.signalAll();
                 // registered on the new lease: the machine lives as long as it does, and so may its units
-                writeHeld(lease.validUntil());
+                heldLease = lease.id();
+                if (!retired) {
+                    heartbeat.held(lease.validUntil());
+                }
             } finally {
                 stateLock.unlock();
             }
@@ -228,22 +234,13 @@ final class AgentLoop implements AutoCloseable {
 
     // ---- fencing -------------------------------------------------------------------------------
 
-    /** A keep-alive succeeded: the heartbeat tells the watchdog how long the units may run. */
+    /**
+     * A keep-alive succeeded: the heartbeat tells the watchdog how long the units may run. On the
+     * renewer's thread, so it takes no lock and only hands the instant to the heartbeat's writer.
+     */
     private void leaseRenewed(long leaseId, Instant validUntil) {
-        stateLock.lock();
-        try {
-            if (phase == AgentPhase.JOINED && session != null && session.lease.id() == leaseId) {
-                writeHeld(validUntil);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    /** State lock held. */
-    private void writeHeld(Instant validUntil) {
-        if (!retired) {
-            heartbeat.held(Duration.between(leaseClock.instant(), validUntil));
+        if (heldLease == leaseId && !retired) {
+            heartbeat.held(validUntil);
         }
     }
 
@@ -262,7 +259,7 @@ final class AgentLoop implements AutoCloseable {
             p = phase;
             validUntil = p == AgentPhase.JOINED ? session.lease.validUntil() : startingUntil;
             if (fenceSettling && !retired) {
-                heartbeat.fencing(Duration.ZERO, config.leaseTtl()); // still stopping units: the watchdog waits
+                heartbeat.fencing(config.leaseTtl()); // still stopping units: the watchdog waits
             }
         } finally {
             stateLock.unlock();
@@ -302,8 +299,9 @@ final class AgentLoop implements AutoCloseable {
             fenceSettling = true;
             lastFence = Optional.of(reason);
             phaseChanged.signalAll();
+            heldLease = -1;
             if (!retired) {
-                heartbeat.fencing(Duration.ZERO, config.leaseTtl()); // the agent stops the units itself
+                heartbeat.fencing(config.leaseTtl()); // the agent stops the units itself
             }
             stopped = runner.stopAll();
         } finally {
@@ -341,10 +339,12 @@ final class AgentLoop implements AutoCloseable {
         stateLock.lock();
         try {
             retired = true;
+            heldLease = -1;
             heartbeat.retire();
         } finally {
             stateLock.unlock();
         }
+        heartbeat.flush();
     }
 
     /** Revokes the last lease, if any (draining: the machine leaves at once). */
@@ -451,6 +451,7 @@ final class AgentLoop implements AutoCloseable {
                 return;
             }
             joined = phase == AgentPhase.JOINED && !retired;
+            heldLease = -1;
             phase = AgentPhase.CLOSED;
             ended = session;
             session = null;
@@ -462,7 +463,7 @@ final class AgentLoop implements AutoCloseable {
         if (ended != null) {
             ended.close();
             if (joined && config.store().connectionState() == ConnectionState.CONNECTED) {
-                ended.lease.renewOnce().ifPresent(until -> heartbeat.held(Duration.between(leaseClock.instant(), until)));
+                ended.lease.renewOnce().ifPresent(heartbeat::held);
             }
         }
     }
