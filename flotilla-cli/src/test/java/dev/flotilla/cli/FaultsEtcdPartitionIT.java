@@ -21,8 +21,8 @@ import dev.flotilla.testkit.TcpProxy;
  * {@link TcpProxy} the test black-holes (connections accepted, nothing forwarded), with the default lease TTL
  * (5 s). While its store is SUSPENDED it keeps its units running; once its lease may be gone it fences them; the
  * others run them; a {@link CopySampler} must never see a unit run twice after the fencing window (the cut plus
- * one TTL). When the link returns the agent rejoins as the same machine and nothing runs twice. fleet ran such
- * units twice (its issue #440). docs/faults.md.
+ * one TTL). The link stays cut until the agent's etcd connection is LOST; when it returns the agent rejoins as the
+ * same machine and nothing runs twice. fleet ran such units twice (its issue #440). docs/faults.md.
  */
 class FaultsEtcdPartitionIT {
 
@@ -85,6 +85,9 @@ class FaultsEtcdPartitionIT {
             }
         }
 
+        // A partition that lasts: the agent's connection goes LOST (its session timeout, 10 s) before the link heals.
+        await("the cut-off agent's etcd connection is LOST").atMost(PATIENCE)
+                .until(() -> cut.errors().contains("-> LOST"));
         long restoredAt = System.nanoTime();
         link.restore();
         await("the cut-off agent rejoins as the same machine").atMost(PATIENCE).ignoreExceptions()
