@@ -19,7 +19,7 @@ import dev.flotilla.api.UnitState;
 
 /**
  * Machine loss as a fault, with the default lease TTL (5 s): an agent killed with SIGKILL, a plain one and the
- * engine's leader. Its units must stop running on the dead machine (its fencing watchdog) and run elsewhere, and
+ * engine's leader, or frozen with SIGSTOP. Its units must stop running on the dead machine (its fencing watchdog) and run elsewhere, and
  * a {@link CopySampler} reading the process table every 50 ms must never see a unit run twice after the fencing
  * window (the kill plus one TTL: the dead agent's last keep-alive was before the kill). Nothing else is touched.
  * docs/faults.md.
@@ -101,6 +101,46 @@ class FaultsMachineLossIT {
     }
 
     @Test
+    void aFrozenAgentsUnitsAreStoppedByItsWatchdogAndItRejoinsWhenItRunsAgain() {
+        String marker = startUnits();
+        Map<String, AgentProcess> before = placements();
+        Map<String, Long> pidsBefore = pids(marker);
+        AgentProcess leader = cluster.awaitLeader();
+        AgentProcess frozen = before.values().stream().filter(a -> a != leader).findFirst().orElseThrow();
+        Set<String> frozenUnits = unitsOn(before, frozen);
+
+        CopySampler sampler = CopySampler.start(cluster, marker);
+        long frozenAt = System.nanoTime();
+        frozen.freeze(); // SIGSTOP: it cannot renew, nor fence
+        try {
+            awaitAllRunningExcept(frozen);
+            await("the frozen machine's unit processes are fenced").atMost(PATIENCE)
+                    .until(() -> cluster.unitProcesses(marker).stream().noneMatch(p -> p.agent() == frozen));
+        } finally {
+            frozen.thaw();
+        }
+        System.out.printf("FaultsMachineLossIT: a frozen agent's units: %s%n", sampler.handover(frozen, frozenAt));
+        cluster.awaitMachines();
+        await("the thawed agent fenced and rejoined").atMost(PATIENCE)
+                .until(() -> frozen.errors().contains("fences its units"));
+        await("every unit runs once").atMost(PATIENCE).ignoreExceptions()
+                .until(() -> cluster.api().states(null, null).size() == UNITS && pids(marker).size() == UNITS);
+        sampler.close();
+
+        assertNeverTwiceAfter(sampler, frozenAt + TTL.toNanos(), frozenAt);
+        assertThat(frozen.watchdogLog()).contains("the agent's heartbeat ran out: fencing every unit");
+        Map<String, AgentProcess> after = placements();
+        Map<String, Long> pidsAfter = pids(marker);
+        for (String unit : before.keySet()) {
+            if (frozenUnits.contains(unit)) {
+                assertThat(after.get(unit)).as("%s moved off the frozen machine", unit).isNotEqualTo(frozen);
+            } else {
+                assertThat(pidsAfter.get(unit)).as("%s untouched: same process", unit).isEqualTo(pidsBefore.get(unit));
+            }
+        }
+    }
+
+    @Test
     void aKilledEngineLeaderIsReplacedWithinOneLeaseTtlAndNoUnitIsScheduledTwice() {
         String marker = startUnits();
         Map<String, AgentProcess> before = placements();
@@ -147,9 +187,10 @@ class FaultsMachineLossIT {
     }
 
     private static void awaitAllRunningExcept(AgentProcess dead) {
+        dev.flotilla.api.FleetClient api = cluster.liveAgents().stream().filter(a -> a != dead).findFirst().orElseThrow().api();
         await("every unit runs on a live machine").atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> {
-                    List<UnitState> states = cluster.api().states(null, null);
+                    List<UnitState> states = api.states(null, null);
                     return states.size() == UNITS && states.stream().allMatch(s -> s.isLoadedAndActive()
                             && !s.machineID().equals(dead.machineId()));
                 });
