@@ -178,6 +178,7 @@ final class AgentLoop implements AutoCloseable {
             } finally {
                 stateLock.unlock();
             }
+            heartbeat.flush(); // written before any unit starts: a watchdog past its fence time would stop it
             definitions.forgetClusterUnits();
             joinFailures = 0;
             LOG.info("machine {} ({}) joined on lease {} (TTL {})", id, config.publicIp(), Long.toHexString(lease.id()),
