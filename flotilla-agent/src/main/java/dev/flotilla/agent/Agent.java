@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +62,7 @@ public final class Agent implements AutoCloseable {
     private volatile DataDir dataDir;
     private volatile MachineId id;
     private volatile Runtimes runtimes;
+    private volatile AgentHeartbeat heartbeat;
     private volatile AgentEvents events;
     private volatile AgentLoop loop;
     private volatile Subscription runtimeListener;
@@ -86,11 +88,25 @@ public final class Agent implements AutoCloseable {
         if (!life.compareAndSet(Life.NEW, Life.STARTED)) {
             throw new IllegalStateException("an agent starts once; this one is " + life.get());
         }
+        MonotonicClock leaseClock = MonotonicClock.anchoredTo(config.clock());
+        Instant startingUntil;
         try {
             dataDir = DataDir.open(config.dataDir());
             id = dataDir.machineId();
             runtimes = Runtimes.open(config.runtimes(), dataDir, config.clock(), id.value());
+            heartbeat = new AgentHeartbeat(dataDir.path(), runtimes, leaseClock,
+                    FencingPolicy.checkInterval(config.leaseTtl()), config.leaseTtl(),
+                    "flotilla-heartbeat-" + id.shortId());
+            Duration startingWindow = startingWindow(heartbeat);
+            startingUntil = leaseClock.instant().plus(startingWindow);
+            heartbeat.held(startingUntil); // and arms the runtimes' watchdogs, before adopting
+            heartbeat.flush();
             List<UnitStatus> adopted = runtimes.adopt();
+            if (adopted.stream().allMatch(UnitStatus::isSettled) && startingWindow.compareTo(config.leaseTtl()) < 0) {
+                startingUntil = leaseClock.instant().plus(config.leaseTtl()); // nothing runs: nothing to fence yet
+                heartbeat.clearFenced();
+                heartbeat.held(startingUntil);
+            }
             LOG.info("machine {} starts with {} unit(s) adopted from {}", id, adopted.size(), config.dataDir());
         } catch (IOException e) {
             closeQuietly();
@@ -101,11 +117,25 @@ public final class Agent implements AutoCloseable {
             throw new AgentStartException("cannot open the runtimes in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         events = new AgentEvents("flotilla-agent-" + id.shortId() + "-events");
-        loop = new AgentLoop(config, id, runtimes, facts(id), loaded, events);
+        loop = new AgentLoop(config, id, runtimes, facts(id), loaded, events, heartbeat, leaseClock);
         runtimeListener = runtimes.subscribe(status -> loop.requestPass());
         connectionListener = config.store().addConnectionStateListener((previous, current) ->
                 loop.connectionChanged(current));
-        loop.start();
+        loop.start(startingUntil);
+    }
+
+    /**
+     * How long the units adopted at start may run before the agent has joined: one TTL (a lease of
+     * the previous run may hold them that long), but no longer than the previous run's heartbeat
+     * says its lease is held, and not at all when its watchdog has fenced them already.
+     */
+    private Duration startingWindow(AgentHeartbeat beat) {
+        if (beat.fencedByWatchdog().isPresent()) {
+            return Duration.ZERO;
+        }
+        Duration ttl = config.leaseTtl();
+        return beat.previousHeldFor().map(held -> held.isNegative() ? Duration.ZERO : held)
+                .filter(held -> held.compareTo(ttl) < 0).orElse(ttl);
     }
 
     /**
@@ -260,6 +290,7 @@ public final class Agent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             l.revokeLastLease();
+            l.retireHeartbeat();
         }
         close();
     }
@@ -277,10 +308,13 @@ public final class Agent implements AutoCloseable {
         closeQuietly();
     }
 
-    /** Closes what exists, in order: listeners, the loop, event delivery, runtimes, the data directory. */
+    /**
+     * Closes what exists, in order: listeners, the loop, the heartbeat (its last writes arm the
+     * runtimes' watchdogs), event delivery, runtimes, the data directory.
+     */
     private void closeQuietly() {
-        for (AutoCloseable part : new AutoCloseable[] {runtimeListener, connectionListener, loop, events, runtimes,
-                dataDir}) {
+        for (AutoCloseable part : new AutoCloseable[] {runtimeListener, connectionListener, loop, heartbeat, events,
+                runtimes, dataDir}) {
             if (part == null) {
                 continue;
             }

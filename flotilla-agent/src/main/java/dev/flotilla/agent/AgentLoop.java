@@ -47,6 +47,7 @@ final class AgentLoop implements AutoCloseable {
     private final TaskRunner runner;
     private final Reconciler reconciler;
     private final AgentEvents events;
+    private final AgentHeartbeat heartbeat;
     private final AgentThreads threads;
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final AtomicBoolean retryQueued = new AtomicBoolean();
@@ -64,20 +65,24 @@ final class AgentLoop implements AutoCloseable {
     private Instant startingUntil;
     private boolean rejoin = true;
     private boolean fenceSettling;
+    private volatile boolean retired;
+    /** The lease whose renewals move the heartbeat on: the joined session's, else none (-1). */
+    private volatile long heldLease = -1;
     private OptionalLong lastLease = OptionalLong.empty();
     private Optional<String> lastFence = Optional.empty();
 
     AgentLoop(AgentConfig config, MachineId id, Runtimes runtimes, MachineFacts facts,
-            Map<UnitName, UnitDefinition> loaded, AgentEvents events) {
+            Map<UnitName, UnitDefinition> loaded, AgentEvents events, AgentHeartbeat heartbeat, MonotonicClock leaseClock) {
         this.config = config;
         this.id = id;
         this.loaded = loaded;
         this.events = events;
+        this.heartbeat = heartbeat;
         this.registry = Registry.create(config.store(), config.registryRoot(), config.clock());
         this.joinedAt = config.clock().instant();
         this.apiUrl = config.apiUrl();
         this.fencing = FencingPolicy.forTtl(config.leaseTtl());
-        this.leaseClock = MonotonicClock.anchoredTo(config.clock());
+        this.leaseClock = leaseClock;
         this.retryDelay = Duration.ofMillis(Math.clamp(config.leaseTtl().toMillis() / 5, 100, 1000));
         this.definitions = new Definitions(registry.units());
         this.threads = new AgentThreads("flotilla-agent-" + id.shortId());
@@ -87,15 +92,22 @@ final class AgentLoop implements AutoCloseable {
                 definitions, runner, runtimes, loaded);
     }
 
-    /** Starts joining, the fencing checks and the periodic resync. Called once. */
-    void start() {
+    /**
+     * Starts joining, the fencing checks (twice per margin, so that the agent fences before its
+     * watchdog would) and the periodic resync. Called once.
+     *
+     * @param startingUntil until when (on the lease clock) the units adopted at start may run while
+     *     the agent has not joined: one TTL after starting, or earlier when the previous agent's
+     *     lease runs out sooner
+     */
+    void start(Instant startingUntil) {
         stateLock.lock();
         try {
-            startingUntil = leaseClock.instant().plus(config.leaseTtl());
+            this.startingUntil = startingUntil;
         } finally {
             stateLock.unlock();
         }
-        threads.every(FencingPolicy.checkInterval(config.leaseTtl()), this::checkFence);
+        threads.every(fencing.margin().dividedBy(2), this::checkFence);
         threads.every(config.resyncInterval(), () -> {
             resyncDue = true;
             requestPass();
@@ -137,7 +149,8 @@ final class AgentLoop implements AutoCloseable {
             if (previous.isPresent()) {
                 config.store().revokeLease(previous.getAsLong()); // its keys go; we write them again below
             }
-            MachineLease lease = MachineLease.grant(config.store(), config.leaseTtl(), leaseClock, this::leaseLost);
+            MachineLease lease = MachineLease.grant(config.store(), config.leaseTtl(), leaseClock, this::leaseLost,
+                    this::leaseRenewed);
             Session joined = new Session(lease, new StateBook(registry.states(), id, lease.id(), config.clock()),
                     registry, id, this::requestPass);
             try {
@@ -157,9 +170,15 @@ final class AgentLoop implements AutoCloseable {
                 phase = AgentPhase.JOINED;
                 lastLease = OptionalLong.of(lease.id());
                 phaseChanged.signalAll();
+                // registered on the new lease: the machine lives as long as it does, and so may its units
+                heldLease = lease.id();
+                if (!retired) {
+                    heartbeat.held(lease.validUntil());
+                }
             } finally {
                 stateLock.unlock();
             }
+            heartbeat.flush(); // written before any unit starts: a watchdog past its fence time would stop it
             definitions.forgetClusterUnits();
             joinFailures = 0;
             LOG.info("machine {} ({}) joined on lease {} (TTL {})", id, config.publicIp(), Long.toHexString(lease.id()),
@@ -216,6 +235,16 @@ final class AgentLoop implements AutoCloseable {
 
     // ---- fencing -------------------------------------------------------------------------------
 
+    /**
+     * A keep-alive succeeded: the heartbeat tells the watchdog how long the units may run. On the
+     * renewer's thread, so it takes no lock and only hands the instant to the heartbeat's writer.
+     */
+    private void leaseRenewed(long leaseId, Instant validUntil) {
+        if (heldLease == leaseId && !retired) {
+            heartbeat.held(validUntil);
+        }
+    }
+
     private void leaseLost(long leaseId, String reason) {
         Session s = currentSession();
         if (s != null && s.lease.id() == leaseId) {
@@ -230,8 +259,19 @@ final class AgentLoop implements AutoCloseable {
         try {
             p = phase;
             validUntil = p == AgentPhase.JOINED ? session.lease.validUntil() : startingUntil;
+            if (fenceSettling && !retired) {
+                heartbeat.fencing(config.leaseTtl()); // still stopping units: the watchdog waits
+            }
         } finally {
             stateLock.unlock();
+        }
+        Optional<String> watchdog = heartbeat.fencedByWatchdog();
+        if (watchdog.isPresent()) {
+            heartbeat.clearFenced();
+            if (p == AgentPhase.STARTING || p == AgentPhase.JOINED) {
+                fence("the fencing watchdog stopped this machine's units " + watchdog.get(), false);
+                return;
+            }
         }
         fencing.decide(p, leaseClock.instant(), validUntil, config.store().connectionState())
                 .ifPresent(reason -> fence(reason, false));
@@ -260,6 +300,10 @@ final class AgentLoop implements AutoCloseable {
             fenceSettling = true;
             lastFence = Optional.of(reason);
             phaseChanged.signalAll();
+            heldLease = -1;
+            if (!retired) {
+                heartbeat.fencing(config.leaseTtl()); // the agent stops the units itself
+            }
             stopped = runner.stopAll();
         } finally {
             stateLock.unlock();
@@ -286,6 +330,22 @@ final class AgentLoop implements AutoCloseable {
             stateLock.unlock();
         }
         tryJoin();
+    }
+
+    /**
+     * The machine leaves (a drain, after its units stopped): the heartbeat tells the watchdog to stop
+     * anything left and exit, and is not written again.
+     */
+    void retireHeartbeat() {
+        stateLock.lock();
+        try {
+            retired = true;
+            heldLease = -1;
+            heartbeat.retire();
+        } finally {
+            stateLock.unlock();
+        }
+        heartbeat.flush();
     }
 
     /** Revokes the last lease, if any (draining: the machine leaves at once). */
@@ -376,15 +436,23 @@ final class AgentLoop implements AutoCloseable {
         }
     }
 
-    /** Stops the threads and the session (its lease is left to expire). Units keep running. */
+    /**
+     * Stops the threads and the session (its lease is left to expire). Units keep running. A joined
+     * agent renews its lease once more first (when the store answers) and writes the heartbeat from
+     * it, so that an agent restarted over the same data directory has a whole TTL to take the units
+     * over before the watchdog fences them.
+     */
     @Override
     public void close() {
         Session ended;
+        boolean joined;
         stateLock.lock();
         try {
             if (phase == AgentPhase.CLOSED) {
                 return;
             }
+            joined = phase == AgentPhase.JOINED && !retired;
+            heldLease = -1;
             phase = AgentPhase.CLOSED;
             ended = session;
             session = null;
@@ -395,6 +463,9 @@ final class AgentLoop implements AutoCloseable {
         threads.close();
         if (ended != null) {
             ended.close();
+            if (joined && config.store().connectionState() == ConnectionState.CONNECTED) {
+                ended.lease.renewOnce().ifPresent(heartbeat::held);
+            }
         }
     }
 }

@@ -21,9 +21,11 @@ import dev.flotilla.store.ConnectionState;
  * While {@link ConnectionState#SUSPENDED} and before that deadline, units keep running. Only a
  * {@link AgentPhase#STARTING starting} or {@link AgentPhase#JOINED joined} agent fences; a starting
  * agent's {@code validUntil} is its start plus one TTL (a lease of its previous run may still hold
- * the units it adopted until then, not later). Immutable.
+ * the units it adopted until then, not later), or earlier when the previous run's heartbeat says
+ * its lease runs out sooner. The agent checks twice per margin, so it fences by {@code validUntil}
+ * minus half the margin: the moment its fencing watchdog would step in (docs/agent.md). Immutable.
  *
- * @param margin how much earlier than {@code validUntil} to fence: the interval between checks
+ * @param margin how much earlier than {@code validUntil} to fence
  */
 record FencingPolicy(Duration margin) {
 
@@ -56,7 +58,8 @@ record FencingPolicy(Duration margin) {
             return Optional.of(phase == AgentPhase.JOINED
                     ? "no keep-alive has succeeded for (almost) one lease TTL: the store may expire the lease at "
                             + validUntil
-                    : "could not join the cluster within one lease TTL of starting (until " + validUntil + ")");
+                    : "could not join the cluster in time: the units adopted at start may run only until "
+                            + validUntil + " (one lease TTL after starting, or when the previous run's lease may expire)");
         }
         return Optional.empty();
     }

@@ -3,6 +3,7 @@ package dev.flotilla.agent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,22 +40,31 @@ final class MachineLease implements AutoCloseable {
         void leaseLost(long leaseId, String reason);
     }
 
+    /** Told after every keep-alive that succeeded, on the renewing thread. */
+    @FunctionalInterface
+    interface RenewalListener {
+        void renewed(long leaseId, Instant validUntil);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(MachineLease.class);
 
     private final KvStore store;
     private final long id;
     private final InstantSource clock;
     private final LossListener listener;
+    private final RenewalListener renewals;
     private final Thread renewer;
     private volatile Duration ttl;
     private volatile Instant validUntil;
     private volatile boolean closed;
 
-    private MachineLease(KvStore store, Lease lease, Instant sent, InstantSource clock, LossListener listener) {
+    private MachineLease(KvStore store, Lease lease, Instant sent, InstantSource clock, LossListener listener,
+            RenewalListener renewals) {
         this.store = store;
         this.id = lease.id();
         this.clock = clock;
         this.listener = listener;
+        this.renewals = renewals;
         this.ttl = lease.ttl();
         this.validUntil = sent.plus(lease.ttl());
         // A platform thread, never a virtual one: see "Timeliness" above. (Java thread priorities are
@@ -68,10 +78,10 @@ final class MachineLease implements AutoCloseable {
      *
      * @throws StoreException when the store does not grant one
      */
-    static MachineLease grant(KvStore store, Duration ttl, InstantSource clock, LossListener listener)
-            throws StoreException {
+    static MachineLease grant(KvStore store, Duration ttl, InstantSource clock, LossListener listener,
+            RenewalListener renewals) throws StoreException {
         Instant sent = clock.instant();
-        MachineLease lease = new MachineLease(store, store.grantLease(ttl), sent, clock, listener);
+        MachineLease lease = new MachineLease(store, store.grantLease(ttl), sent, clock, listener, renewals);
         lease.renewer.start();
         return lease;
     }
@@ -114,6 +124,7 @@ final class MachineLease implements AutoCloseable {
                 ttl = granted;
                 validUntil = sent.plus(granted);
                 next = sentNanos + granted.dividedBy(3).toNanos();
+                renewals.renewed(id, validUntil);
             } catch (LeaseNotFoundException e) {
                 if (!closed) {
                     closed = true;
@@ -128,6 +139,24 @@ final class MachineLease implements AutoCloseable {
                 LOG.debug("renewing lease {} failed, retrying: {}", Long.toHexString(id), e.toString());
                 next = System.nanoTime() + retryDelay(ttl).toNanos();
             }
+        }
+    }
+
+    /**
+     * One keep-alive now, on the caller's thread (an agent closing gracefully, so that the next
+     * agent over the same data directory gets the most time to take over): the new valid-until, or
+     * empty when the store did not renew. Call it after {@link #close()}: the renewer is stopped.
+     */
+    Optional<Instant> renewOnce() {
+        Instant sent = clock.instant();
+        try {
+            Duration granted = store.keepAliveOnce(id);
+            ttl = granted;
+            validUntil = sent.plus(granted);
+            return Optional.of(validUntil);
+        } catch (StoreException | RuntimeException e) {
+            LOG.debug("the last renewal of lease {} failed: {}", Long.toHexString(id), e.toString());
+            return Optional.empty();
         }
     }
 

@@ -78,6 +78,11 @@ final class Runtimes implements AutoCloseable {
         return out;
     }
 
+    /** Every runtime, in the order opened. */
+    List<Runtime> all() {
+        return all;
+    }
+
     /** The runtime that runs units of {@code unit}'s type, if this machine has one. */
     Optional<Runtime> forUnit(UnitName unit) {
         return Optional.ofNullable(byType.get(unit.type()));

@@ -122,6 +122,10 @@ final class Wire {
         if (pid != null && !(pid instanceof Long)) {
             throw new MalformedException("expected mainPID to be a whole number, found " + kind(pid));
         }
+        Object restarts = m.get("restarts");
+        if (restarts != null && !(restarts instanceof Long)) {
+            throw new MalformedException("expected restarts to be a whole number, found " + kind(restarts));
+        }
         List<String> limits = new ArrayList<>();
         for (Object o : list(m.get("limits"), "limits")) {
             if (!(o instanceof String line)) {
@@ -143,7 +147,7 @@ final class Wire {
         return new UnitStatus(string(m, "name"), string(m, "machineID"), string(m, "hash"),
                 string(m, "systemdLoadState"), string(m, "systemdActiveState"), string(m, "systemdSubState"),
                 (Long) pid, string(m, "since"), string(m, "reason"), entries(m.get("recentLines"), "recentLines"),
-                limits, details);
+                restarts == null ? null : Math.toIntExact((Long) restarts), string(m, "lastExit"), limits, details);
     }
 
     /** The entries of a journal answer {@code {"name","entries":[...]}}. */

@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Show the status of units, as systemctl status does, wherever they run.",
         description = {"Asks the API, which asks the machine running each unit (no SSH): load and active",
-                "state, since when, the machine, the main PID, why it failed, its resource limits, what its",
-                "runtime adds (for a container: ID, image, ports, networks, health, top processes), and its",
-                "last journal lines.",
+                "state, since when, the machine, the main PID, why it failed, its automatic restarts and how",
+                "its main process last ended, its resource limits, what its runtime adds (for a container: ID,",
+                "image, ports, networks, health, top processes), and its last journal lines.",
                 "A unit on no machine shows why (not started yet, or why it cannot be scheduled).",
                 "Exits 1 when a unit does not exist or does not run anywhere."})
 final class StatusCommand extends ApiCommand {
@@ -90,6 +90,12 @@ final class StatusCommand extends ApiCommand {
         }
         if (s.reason() != null && !s.reason().isEmpty()) {
             out().println("   Reason: " + s.reason());
+        }
+        if (s.restarts() != null && s.restarts() > 0) {
+            out().println(" Restarts: " + s.restarts() + " (Restart=, since the last start)");
+        }
+        if (s.lastExit() != null) {
+            out().println("Last exit: " + s.lastExit());
         }
         if (!s.limits().isEmpty()) {
             field("Limits", String.join("\n", s.limits()));

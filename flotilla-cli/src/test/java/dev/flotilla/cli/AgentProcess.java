@@ -248,6 +248,32 @@ final class AgentProcess {
         closeApi();
     }
 
+    /** Freezes the agent's JVM with SIGSTOP, as a machine swapping or a JVM stuck would: it neither renews nor fences. */
+    synchronized void freeze() {
+        requireAlive();
+        signal("STOP");
+    }
+
+    /** Lets a frozen agent's JVM run on (SIGCONT). */
+    synchronized void thaw() {
+        requireAlive();
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Kills the agent's JVM if it still runs, without checks (cleanup). */
     synchronized void destroyForcibly() {
         if (process != null && process.isAlive()) {
@@ -255,6 +281,20 @@ final class AgentProcess {
             waitFor(process, STOP_TIMEOUT);
         }
         closeApi();
+    }
+
+    /** The stderr of every launch so far, oldest first (where the agent logs, e.g. {@code fences its units}). */
+    synchronized String errors() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= launches; i++) {
+            b.append(read(dir.resolve("agent-" + i + ".err")));
+        }
+        return b.toString();
+    }
+
+    /** What its exec runtime's fencing watchdogs logged ({@code <data-dir>/exec/.watchdog.log}). */
+    String watchdogLog() {
+        return read(dataDir().resolve("exec").resolve(".watchdog.log"));
     }
 
     /** Its output so far, this launch's stdout and stderr, for failure messages. */

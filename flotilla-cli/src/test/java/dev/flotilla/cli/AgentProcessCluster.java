@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,9 @@ import java.util.stream.Stream;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.FleetClient;
 import dev.flotilla.api.Machine;
+import dev.flotilla.testkit.EtcdCluster;
 import dev.flotilla.testkit.EtcdServer;
+import dev.flotilla.testkit.TcpProxy;
 import dev.flotilla.testkit.WorkDirs;
 
 /**
@@ -39,8 +42,9 @@ import dev.flotilla.testkit.WorkDirs;
  * {@link #unitProcesses(String)} finds those {@code sleep} processes and the agent each runs under (by its
  * supervisor's data directory).
  *
- * <p>{@link #close()} stops every agent (SIGTERM), kills every unit process (agents leave their units running by
- * design, and a killed agent's units are not fenced), and stops etcd. Everything lives under one work directory
+ * <p>{@link #close()} stops every agent (SIGTERM), kills every fencing watchdog and unit process (agents leave
+ * their units running by design; a killed agent's watchdog stops them only once its lease may have expired), and
+ * stops etcd. Everything lives under one work directory
  * ({@link WorkDirs}); the agents' logs stay there. Use one cluster per test class (one etcd per class), a subnet
  * no other test class uses, and {@link #destroyAllUnits()} between tests. Thread-safe.
  */
@@ -53,11 +57,13 @@ final class AgentProcessCluster implements AutoCloseable {
     private final Duration leaseTtl;
     private final Path dir;
     private final EtcdServer etcd;
+    private final EtcdCluster etcdCluster;
+    private final Map<String, TcpProxy> proxies = new ConcurrentHashMap<>();
     private final List<AgentProcess> agents = new CopyOnWriteArrayList<>();
     private final Set<String> markers = ConcurrentHashMap.newKeySet();
     private final Thread reaper;
 
-    private AgentProcessCluster(String name, String subnet, Duration leaseTtl) {
+    private AgentProcessCluster(String name, String subnet, Duration leaseTtl, int etcdMembers) {
         if (!subnet.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
             throw new IllegalArgumentException("a subnet is three octets of 127.0.0.0/8, e.g. 127.0.5: " + subnet);
         }
@@ -69,7 +75,8 @@ final class AgentProcessCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.etcd = EtcdServer.startNew();
+        this.etcd = etcdMembers == 1 ? EtcdServer.startNew() : null;
+        this.etcdCluster = etcdMembers == 1 ? null : EtcdCluster.start(etcdMembers);
         // A test JVM that exits without close() (a crash, Ctrl-C) leaves no agent or unit behind.
         this.reaper = new Thread(this::killEverything, "agent-cluster-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -84,7 +91,16 @@ final class AgentProcessCluster implements AutoCloseable {
      * @param leaseTtl every agent's {@code --lease-ttl} unless its spec says otherwise
      */
     static AgentProcessCluster start(String name, String subnet, Duration leaseTtl, AgentSpec... specs) {
-        AgentProcessCluster cluster = new AgentProcessCluster(name, subnet, leaseTtl);
+        return start(name, subnet, leaseTtl, 1, specs);
+    }
+
+    /**
+     * As {@link #start(String, String, Duration, AgentSpec...)}, on an etcd cluster of {@code etcdMembers} members
+     * ({@link EtcdCluster}): every agent is given every member's endpoint.
+     */
+    static AgentProcessCluster start(String name, String subnet, Duration leaseTtl, int etcdMembers,
+            AgentSpec... specs) {
+        AgentProcessCluster cluster = new AgentProcessCluster(name, subnet, leaseTtl, etcdMembers);
         try {
             cluster.addAgents(specs);
             return cluster;
@@ -108,7 +124,16 @@ final class AgentProcessCluster implements AutoCloseable {
             if (host > 254) {
                 throw new IllegalStateException("subnet " + subnet + " is full");
             }
-            AgentProcess agent = new AgentProcess(spec, subnet + "." + host, dir.resolve(spec.name()), etcd.endpoint(),
+            String endpoints = etcd != null ? etcd.endpoint() : String.join(",", etcdCluster.endpoints());
+            if (spec.proxied()) {
+                if (etcd == null) {
+                    throw new IllegalArgumentException("a proxied agent needs a single-member etcd");
+                }
+                TcpProxy proxy = TcpProxy.to("127.0.0.1", etcd.clientPort());
+                proxies.put(spec.name(), proxy);
+                endpoints = proxy.url("http");
+            }
+            AgentProcess agent = new AgentProcess(spec, subnet + "." + host, dir.resolve(spec.name()), endpoints,
                     leaseTtl);
             agents.add(agent);
             added.add(agent);
@@ -157,9 +182,29 @@ final class AgentProcessCluster implements AutoCloseable {
         return agent;
     }
 
-    /** The etcd the agents share. */
+    /** The etcd the agents share (single-member clusters). */
     EtcdServer etcd() {
+        if (etcd == null) {
+            throw new IllegalStateException("this cluster runs on an etcd cluster: see etcdCluster()");
+        }
         return etcd;
+    }
+
+    /** The etcd cluster the agents share (clusters started with several members). */
+    EtcdCluster etcdCluster() {
+        if (etcdCluster == null) {
+            throw new IllegalStateException("this cluster runs on a single etcd: see etcd()");
+        }
+        return etcdCluster;
+    }
+
+    /** The proxy between {@code agent} and etcd (its spec said {@link AgentSpec#throughProxy()}). */
+    TcpProxy proxyOf(AgentProcess agent) {
+        TcpProxy proxy = proxies.get(agent.name());
+        if (proxy == null) {
+            throw new IllegalArgumentException(agent + " reaches etcd directly");
+        }
+        return proxy;
     }
 
     /** The directory the CLI runs in: unit files go here. */
@@ -283,8 +328,8 @@ final class AgentProcessCluster implements AutoCloseable {
     }
 
     /**
-     * Kills (SIGKILL) every unit process of {@code agent} and their supervisors, as a test must after killing an
-     * agent: a dead agent cannot stop its units. Returns once they are gone.
+     * Kills (SIGKILL) every unit process of {@code agent} and their supervisors at once, rather than waiting for
+     * its fencing watchdog to stop them when its lease may have expired. Returns once they are gone.
      */
     void killUnitProcessesOf(AgentProcess agent) {
         killTrees(supervisorsOf(agent.dataDir()));
@@ -313,11 +358,18 @@ final class AgentProcessCluster implements AutoCloseable {
 
     private void killEverything() {
         agents.forEach(AgentProcess::destroyForcibly);
+        killTrees(watchdogsOf(dir));
         killTrees(supervisorsOf(dir));
         List<ProcessHandle> strays = ProcessHandle.allProcesses().filter(p -> p.info().arguments()
                 .map(args -> Stream.of(args).anyMatch(a -> markers.stream().anyMatch(a::startsWith))).orElse(false)).toList();
         killTrees(strays);
-        etcd.close();
+        proxies.values().forEach(TcpProxy::close);
+        if (etcd != null) {
+            etcd.close();
+        }
+        if (etcdCluster != null) {
+            etcdCluster.close();
+        }
     }
 
     private AgentProcess firstLive() {
@@ -351,6 +403,15 @@ final class AgentProcessCluster implements AutoCloseable {
         return ProcessHandle.allProcesses().filter(p -> {
             String command = p.info().commandLine().orElse("");
             return command.contains(prefix) && command.contains(".flotilla-shim");
+        }).toList();
+    }
+
+    /** The exec runtime's fencing watchdogs running over data directories under {@code root}. */
+    private List<ProcessHandle> watchdogsOf(Path root) {
+        String prefix = root + "/";
+        return ProcessHandle.allProcesses().filter(p -> {
+            String command = p.info().commandLine().orElse("");
+            return command.contains(prefix) && command.contains(".flotilla-watchdog");
         }).toList();
     }
 

@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param name     the agent's name in the test (also its directory's), e.g. {@code "a"}; unique per cluster
  * @param metadata {@code --metadata} as the user types it ({@code "zone=z1,disk=ssd"}); empty for none
  * @param leaseTtl {@code --lease-ttl}; null takes the cluster's
+ * @param proxied  whether the agent reaches etcd through a {@link dev.flotilla.testkit.TcpProxy} of its own, which
+ *                 the test can black-hole ({@link AgentProcessCluster#proxyOf}) to cut this agent alone off
  */
-record AgentSpec(String name, String metadata, Duration leaseTtl) {
+record AgentSpec(String name, String metadata, Duration leaseTtl, boolean proxied) {
 
     AgentSpec {
         Objects.requireNonNull(name, "name");
@@ -26,16 +28,21 @@ record AgentSpec(String name, String metadata, Duration leaseTtl) {
 
     /** An agent without metadata, on the cluster's lease TTL. */
     static AgentSpec named(String name) {
-        return new AgentSpec(name, "", null);
+        return new AgentSpec(name, "", null, false);
     }
 
     /** The same agent with {@code --metadata metadata} ({@code "k=v,k2=v2"}). */
     AgentSpec metadata(String metadata) {
-        return new AgentSpec(name, metadata, leaseTtl);
+        return new AgentSpec(name, metadata, leaseTtl, proxied);
     }
 
     /** The same agent with its own {@code --lease-ttl}. */
     AgentSpec leaseTtl(Duration ttl) {
-        return new AgentSpec(name, metadata, ttl);
+        return new AgentSpec(name, metadata, ttl, proxied);
+    }
+
+    /** The same agent, reaching etcd through a proxy of its own (single-member etcd only). */
+    AgentSpec throughProxy() {
+        return new AgentSpec(name, metadata, leaseTtl, true);
     }
 }

@@ -109,7 +109,8 @@ class AgentsMachineLossAndJoinIT {
                 }
             }
         } finally {
-            // A SIGKILLed agent cannot stop its units (fencing them is for later); then the machine comes back.
+            // The dead agent's watchdog stops its units once its lease may have expired; do not wait for it.
+            // Then the machine comes back.
             cluster.killUnitProcessesOf(victim);
             if (!victim.isAlive()) {
                 victim.start();
@@ -155,7 +156,7 @@ class AgentsMachineLossAndJoinIT {
     /**
      * The PID of each unit's process under a live agent, by unit ({@code ping@1.service}), for templates whose
      * {@code ExecStart=} is {@code /bin/sleep MARKER%i} (template name to marker); each process must run where
-     * {@code list-units} says. A dead agent's units still run (nothing fences them yet): not counted.
+     * {@code list-units} says. A dead agent's units may still run until its watchdog fences them: not counted.
      */
     private static Map<String, Long> pids(Map<String, String> markers) {
         Map<String, AgentProcess> placed = placements();

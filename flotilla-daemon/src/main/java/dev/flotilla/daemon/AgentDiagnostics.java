@@ -40,7 +40,8 @@ final class AgentDiagnostics implements UnitDiagnostics {
         return Optional.of(new UnitStatus(name.name(), agent.machineId().value(),
                 s.hash().map(dev.flotilla.unit.ContentHash::hex).orElse(null), s.load().systemdName(), s.active().systemdName(),
                 s.sub().systemdName(), s.mainPid().isPresent() ? s.mainPid().getAsLong() : null,
-                s.since().toString(), s.reason().orElse(null), recent,
+                s.since().toString(), s.reason().orElse(null), recent, s.restarts(),
+                s.lastExit().map(dev.flotilla.runtime.ProcessExit::describe).orElse(null),
                 s.limits().stream().map(LimitReport::describe).toList(), agent.unitDetails(name)));
     }
 

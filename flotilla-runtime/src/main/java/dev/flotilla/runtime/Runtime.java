@@ -124,6 +124,23 @@ public interface Runtime extends AutoCloseable {
     Subscription subscribe(UnitStateListener listener);
 
     /**
+     * Arms this runtime's fencing watchdog over the agent's {@link Heartbeat} file: a process of
+     * its own, which outlives this JVM, and stops every unit of the runtime (kill signal, then
+     * {@code SIGKILL} after the unit's stop timeout) once the heartbeat's {@link Heartbeat#fenceAt()}
+     * has passed; it then writes {@link Heartbeat#fencedMarker}, and the units it stopped are
+     * adopted as stopped (their {@code Restart=} does not apply). A watchdog already running for
+     * this state directory is kept (an agent restarted in time adopts it with its units); one of
+     * another version is replaced. Idempotent and cheap: the agent calls it after every heartbeat it
+     * writes, so that a watchdog that exited (it does once nothing is left to guard) comes back.
+     *
+     * <p>The default does nothing: the units of such a runtime are not fenced when the agent dies.
+     *
+     * @throws UnitOperationException when the watchdog cannot be started
+     */
+    default void armWatchdog(java.nio.file.Path heartbeat) throws UnitOperationException {
+    }
+
+    /**
      * Releases the runtime's threads and files. Units keep running (a new runtime adopts them);
      * stop them first to end them. Operations after close throw {@link UnitOperationException}.
      */

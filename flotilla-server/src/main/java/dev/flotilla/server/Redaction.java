@@ -22,7 +22,7 @@ final class Redaction {
     static UnitStatus status(UnitStatus s) {
         return new UnitStatus(s.name(), s.machineID(), s.hash(), s.systemdLoadState(), s.systemdActiveState(),
                 s.systemdSubState(), s.mainPID(), s.since(), Secrets.redact(s.reason()), journal(s.recentLines()),
-                s.limits().stream().map(Secrets::redact).toList(), details(s.details()));
+                s.restarts(), s.lastExit(), s.limits().stream().map(Secrets::redact).toList(), details(s.details()));
     }
 
     /** The runtime's details (for a container: its processes' command lines too), values masked, order kept. */

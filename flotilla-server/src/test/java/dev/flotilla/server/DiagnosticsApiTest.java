@@ -30,8 +30,14 @@ class DiagnosticsApiTest extends ApiTestBase {
                 details.put("Container", "3f2c9a1b7d10 web (running)");
                 details.put("Processes", "PID  COMMAND\n4242 httpd");
                 return Optional.of(new UnitStatus(unit, MACHINE, null, "loaded", "active", "running", 4242L,
-                        "2025-01-01T00:00:01Z", null, List.of(), List.of("Memory=256m applied (HostConfig.Memory=268435456)"),
+                        "2025-01-01T00:00:01Z", null, List.of(), null, null,
+                        List.of("Memory=256m applied (HostConfig.Memory=268435456)"),
                         details));
+            }
+            if (unit.equals("crash.service")) {
+                return Optional.of(new UnitStatus(unit, MACHINE, null, "loaded", "activating", "auto-restart", null,
+                        "2025-01-01T00:00:03Z", "restarting in 200ms (Restart=always) after: ExecStart=/bin/false "
+                        + "exited with status 1", List.of(), 2, "status=1", List.of(), Map.of()));
             }
             return unit.equals("db.service") ? Optional.of(new UnitStatus(unit, MACHINE, null, "loaded", "active",
                     "running", 22068L, "2025-01-01T00:00:01Z", null, journal)) : Optional.empty();
@@ -89,6 +95,23 @@ class DiagnosticsApiTest extends ApiTestBase {
         assertThat(none.status()).isEqualTo(404);
         assertThat(none.errorMessage()).isEqualTo("unit db.service has no container to inspect: only .container units "
                 + "have one, from their start until they are stopped");
+    }
+
+    @Test
+    void statusOfACrashingUnitSaysHowOftenItRestartedAndHowItLastEnded() throws Exception {
+        Http.Response r = http.get("/v1/units/crash.service/status");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().get("restarts").asInt()).isEqualTo(2);
+        assertThat(r.json().get("lastExit").asText()).isEqualTo("status=1");
+        assertThat(r.json().has("mainPID")).isFalse();
+        try (dev.flotilla.api.FleetClient client = new dev.flotilla.api.FleetClient(server.url(),
+                java.time.Duration.ofSeconds(5))) {
+            UnitStatus s = client.status("crash.service");
+            assertThat(s.restarts()).isEqualTo(2);
+            assertThat(s.lastExit()).isEqualTo("status=1");
+            assertThat(s.reason()).startsWith("restarting in 200ms (Restart=always)");
+            assertThat(client.status("db.service").restarts()).as("not reported: absent").isNull();
+        }
     }
 
     @Test

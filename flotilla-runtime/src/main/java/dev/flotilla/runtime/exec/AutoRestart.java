@@ -51,7 +51,8 @@ final class AutoRestart {
      * Waits in activating/auto-restart ({@code resumed}: the wait an earlier agent began); counts
      * the restart when the wait ends.
      *
-     * @return false when a stop() ended the wait (the run's result is then success)
+     * @return false when a stop() ended the wait, or the fencing watchdog stopped the unit meanwhile
+     *     (the run's result is then success)
      */
     boolean waitForRestart(boolean resumed) {
         Instant at;
@@ -73,16 +74,17 @@ final class AutoRestart {
                     + (unit.read(r -> r.status.restarts()) + 1) + ".");
             unit.startJobDone();
         }
-        Wake w = unit.await(() -> false, Optional.of(at), true, SLICE);
+        Wake w = unit.await(() -> unit.fenced().isPresent(), Optional.of(at), true, SLICE);
+        boolean restart = w == Wake.TIMEOUT;
         unit.update(r -> {
             r.restartAt = Optional.empty();
             r.result = Result.SUCCESS;
-            if (w != Wake.STOP) {
+            if (restart) {
                 r.status = r.status.withRestarts(r.status.restarts() + 1);
             }
             return null;
         });
-        return w != Wake.STOP;
+        return restart;
     }
 
     /** Whether starting now would pass the start limit; if so, the run fails with start-limit-hit. */

@@ -51,6 +51,7 @@ public final class ExecRuntime implements Runtime {
 
     private final ExecRuntimeConfig config;
     private final RuntimeServices services;
+    private final ExecWatchdog watchdog;
     private final DirectoryWatcher watcher;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<UnitName, ServiceUnit> units = new ConcurrentHashMap<>();
@@ -60,8 +61,10 @@ public final class ExecRuntime implements Runtime {
     private volatile boolean closed;
     private final Thread ticker;
 
-    private ExecRuntime(ExecRuntimeConfig config, ProcessLauncher launcher, String bootId) throws IOException {
+    private ExecRuntime(ExecRuntimeConfig config, ProcessLauncher launcher, ExecWatchdog watchdog, String bootId)
+            throws IOException {
         this.config = config;
+        this.watchdog = watchdog;
         this.watcher = new DirectoryWatcher("flotilla-exec-watch");
         Cgroups cgroups = Cgroups.detect(ContentHash.of(config.stateDir().toString()).shortHex(), config.cgroups());
         this.services = new RuntimeServices(config.clock(), launcher, cgroups, config.requireLimits(),
@@ -79,8 +82,9 @@ public final class ExecRuntime implements Runtime {
         try {
             Files.createDirectories(config.stateDir());
             ProcessLauncher launcher = ProcessLauncher.install(config.stateDir());
+            ExecWatchdog watchdog = ExecWatchdog.install(config.stateDir());
             String bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
-            return new ExecRuntime(config, launcher, bootId);
+            return new ExecRuntime(config, launcher, watchdog, bootId);
         } catch (IOException e) {
             throw new UnitOperationException("cannot open the exec runtime in " + config.stateDir() + ": " + e.getMessage(), e);
         }
@@ -136,6 +140,7 @@ public final class ExecRuntime implements Runtime {
             ServiceUnit unit = new ServiceUnit(name, dir, UnitRecord.load(dir, name), services);
             register(unit);
             units.put(name, unit);
+            unit.stopIfFenced();
             unit.onFilesChanged();
             unit.resume();
             LOG.info("adopted {}: {}", name, unit.status().stateName());
@@ -240,6 +245,27 @@ public final class ExecRuntime implements Runtime {
     public Subscription subscribe(UnitStateListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The exec runtime's watchdog is {@code flotilla-watchdog.pl} (see {@link ExecWatchdog}).
+     */
+    @Override
+    public void armWatchdog(Path heartbeat) throws UnitOperationException {
+        checkOpen();
+        try {
+            watchdog.arm(heartbeat);
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot start the fencing watchdog of " + config.stateDir() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The PID of this runtime's fencing watchdog, once armed and while it runs. */
+    public Optional<Long> watchdogPid() {
+        return watchdog.pid();
     }
 
     @Override

@@ -94,6 +94,12 @@ final class ServiceLifecycle {
             return;
         }
         runner = new CommandRunner(unit, spec, request, user);
+        try {
+            ExecWatchdog.writeKillSettings(unit.dir, spec.kill());
+        } catch (java.io.IOException e) {
+            unit.note("cannot write the kill settings for the fencing watchdog (it uses SIGTERM, then SIGKILL after 90s): "
+                    + e.getMessage());
+        }
         if (!resuming) {
             spec.notes().forEach(unit::note);
         }
@@ -112,7 +118,7 @@ final class ServiceLifecycle {
             }
             cycle();
             resume = null;
-            if (!unit.stopRequested() && restarts.wanted()) {
+            if (!unit.stopRequested() && unit.fenced().isEmpty() && restarts.wanted()) {
                 if (!restarts.waitForRestart(false)) {
                     settle();
                     return;
@@ -383,10 +389,12 @@ final class ServiceLifecycle {
     }
 
     private void settle() {
+        Optional<String> fenced = unit.fenced();
         Result result = unit.update(r -> {
             boolean ok = r.result == Result.SUCCESS;
+            Optional<String> reason = fenced.isPresent() ? fenced : ok ? Optional.<String>empty() : r.status.reason();
             r.status = r.status.withState(ok ? ActiveState.INACTIVE : ActiveState.FAILED, ok ? SubState.DEAD : SubState.FAILED,
-                    now(), ok ? Optional.empty() : r.status.reason()).withMainPid(OptionalLong.empty());
+                    now(), reason).withMainPid(OptionalLong.empty());
             r.controlSeq = -1;
             r.mainSeq = -1;
             r.mainProcess = Optional.empty();

@@ -157,6 +157,37 @@ final class ServiceUnit {
         return true;
     }
 
+    /**
+     * After adoption: a unit the fencing watchdog stopped while no agent ran (its marker exists) is
+     * taken as stopped: its lifecycle finishes the stop and settles, and {@code Restart=} does not
+     * apply, since the cluster may run the unit elsewhere by now.
+     */
+    void stopIfFenced() throws IOException {
+        Optional<String> why = fenced();
+        if (why.isEmpty()) {
+            return;
+        }
+        boolean stop;
+        lock.lock();
+        try {
+            stop = !snapshot.isSettled() && !record.stopRequested;
+            if (stop) {
+                record.stopRequested = true;
+                record.save(dir);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (stop) {
+            note("Stopping " + name + ": " + why.get());
+        }
+    }
+
+    /** Why the fencing watchdog stopped this unit's run, if it did. */
+    Optional<String> fenced() {
+        return ExecWatchdog.fenced(dir);
+    }
+
     /** Resumes the lifecycle after adoption, when the record says something was under way. */
     void resume() {
         lock.lock();

@@ -73,6 +73,7 @@ final class UnitRecord {
     /** Resets the record for an explicit start of {@code request} and persists it with the definition. */
     void beginRun(Path dir, StartRequest newRequest, String currentBootId) throws IOException {
         atomicWrite(dir.resolve("unit"), newRequest.definition().file().serialise());
+        ExecWatchdog.clearFenced(dir);
         request = Optional.of(newRequest);
         stopRequested = false;
         result = Result.SUCCESS;
@@ -85,10 +86,11 @@ final class UnitRecord {
         save(dir);
     }
 
-    /** Deletes the record and the definition (the journal stays). */
+    /** Deletes the record, the definition and the fence marker (the journal stays). */
     static void delete(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve("state.properties"));
         Files.deleteIfExists(dir.resolve("unit"));
+        ExecWatchdog.clearFenced(dir);
     }
 
     void save(Path dir) throws IOException {
