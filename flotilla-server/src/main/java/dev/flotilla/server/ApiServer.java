@@ -44,7 +44,8 @@ import io.javalin.http.HttpResponseException;
  * reach must have a token.
  *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
- * (naming the unit file, line and reason), 401 without the token, 404 for unknown units and paths, 405, 409
+ * (naming the unit file, line and reason), 401 without the token, 403 for a {@code /v1/kv} key among the
+ * cluster's own, 404 for unknown units, keys and paths, 405, 409
  * when concurrent writers kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON,
  * 501 for what is not served yet, 502/504 when the machine running a unit fails or does not answer a forwarded
  * status or journal request, 503 when the store fails, 500 for bugs (logged). Requests the web server refuses
@@ -147,6 +148,7 @@ public final class ApiServer implements AutoCloseable {
         ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
                 new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
                         forwardingTls));
+        KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
         int maxBody = settings.maxBodyBytes();
 
         Optional<Authentication> authentication = settings.token().map(Authentication::new);
@@ -170,6 +172,11 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/placement", extensions::placement);
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
+        config.routes.get(KvResource.PATH, kv::list);
+        config.routes.delete(KvResource.PATH, kv::deletePrefix);
+        config.routes.get(KvResource.PATH + "/<key>", kv::get);
+        config.routes.put(KvResource.PATH + "/<key>", kv::put);
+        config.routes.delete(KvResource.PATH + "/<key>", kv::delete);
 
         config.routes.exception(ApiFailure.class, (e, ctx) -> Json.error(ctx, e.status(), e.getMessage()));
         config.routes.exception(HttpResponseException.class, ApiServer::frameworkFailure);
