@@ -249,6 +249,69 @@ public final class FleetClient implements AutoCloseable {
         return decode(() -> Wire.health(json), r.path());
     }
 
+    /**
+     * Flotilla extension: the user key {@code key} (it starts with {@code /}), with the seconds it has left when it
+     * has a TTL; empty when it does not exist.
+     *
+     * @throws ApiException 400 for a malformed key, 403 for one of the cluster's own keys
+     */
+    public Optional<KvEntry> kvGet(String key) throws ApiException {
+        Response r = send("GET", kvPath(key), null);
+        if (r.status() == 404) {
+            apiError(r);
+            return Optional.empty();
+        }
+        Object json = json(expect(r, 200));
+        return Optional.of(decode(() -> Wire.kvEntry(json), r.path()));
+    }
+
+    /**
+     * Flotilla extension: every user key under {@code prefix}, sorted by key (the cluster's own keys left out).
+     *
+     * @throws ApiException 400 for a malformed prefix, 403 for one inside the cluster's own keys
+     */
+    public List<KvEntry> kvList(String prefix) throws ApiException {
+        List<KvEntry> entries = new ArrayList<>();
+        for (Object item : all("/v1/kv", Map.of("prefix", prefix), "kvs")) {
+            entries.add(decode(() -> Wire.kvEntry(item), "/v1/kv"));
+        }
+        return entries;
+    }
+
+    /**
+     * Flotilla extension: writes {@code value} under the user key {@code key}; with a {@code ttl}, the key vanishes
+     * that long after this write unless written again. Returns the key as written.
+     *
+     * @throws ApiException 400 for a malformed key, value or TTL; 403 for one of the cluster's own keys
+     */
+    public KvEntry kvPut(String key, String value, Duration ttl) throws ApiException {
+        Response r = send("PUT", kvPath(key), Wire.writeKv(value, ttl == null ? null : ttl.toSeconds()));
+        Object json = json(expect(r, 200, 201));
+        return decode(() -> Wire.kvEntry(json), r.path());
+    }
+
+    /** Flotilla extension: deletes the user key; false (and nothing done) when it did not exist. */
+    public boolean kvDelete(String key) throws ApiException {
+        Response r = send("DELETE", kvPath(key), null);
+        if (r.status() == 404) {
+            apiError(r);
+            return false;
+        }
+        expect(r, 204, 200);
+        return true;
+    }
+
+    /**
+     * Flotilla extension: deletes every user key under {@code prefix}; returns how many.
+     *
+     * @throws ApiException 400 for a prefix that covers the cluster's own keys
+     */
+    public long kvDeletePrefix(String prefix) throws ApiException {
+        Response r = send("DELETE", "/v1/kv" + query(Map.of("prefix", prefix)), null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.deleted(json), r.path());
+    }
+
     /** Nothing to release: connections are pooled by the JDK and closed when idle. */
     @Override
     public void close() {
@@ -414,6 +477,16 @@ public final class FleetClient implements AutoCloseable {
     private static String excerpt(byte[] body) {
         String line = new String(body, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
         return line.length() > 120 ? "\"" + line.substring(0, 120) + "...\"" : "\"" + line + "\"";
+    }
+
+    /** {@code /v1/kv} and the key, each of its {@code /}-separated parts percent-encoded. */
+    static String kvPath(String key) {
+        StringBuilder path = new StringBuilder("/v1/kv");
+        String rest = key.startsWith("/") ? key.substring(1) : key;
+        for (String part : rest.split("/", -1)) {
+            path.append('/').append(segment(part));
+        }
+        return path.toString();
     }
 
     /** Percent-encodes a path segment, keeping the characters unit names use ({@code @ : . _ -}) readable. */

@@ -147,6 +147,37 @@ final class Wire {
         return new Health(string(m, "status"), string(m, "leader"));
     }
 
+    static KvEntry kvEntry(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "key");
+        String key = string(m, "key");
+        if (key == null) {
+            throw new MalformedException("a key has no key");
+        }
+        return new KvEntry(key, string(m, "value"), number(m, "createRevision"), number(m, "modRevision"),
+                number(m, "version"), m.get("ttl") == null ? null : number(m, "ttl"));
+    }
+
+    /** The number of keys a prefix delete answered {@code {"prefix","deleted"}}. */
+    static long deleted(Object json) throws MalformedException {
+        return number(object(json, "deletion"), "deleted");
+    }
+
+    /** A PUT body of {@code /v1/kv/...}: {@code {"value","ttl"}}, the TTL left out when null. */
+    static byte[] writeKv(String value, Long ttlSeconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("value", value);
+            if (ttlSeconds != null) {
+                g.writeNumberField("ttl", ttlSeconds);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
     /** The message of fleet's error body {@code {"error":{"code","message"}}}. */
     static String errorMessage(Object json) throws MalformedException {
         Map<String, Object> error = object(object(json, "error body").get("error"), "error");
@@ -223,6 +254,14 @@ final class Wire {
             return (String) v;
         }
         throw new MalformedException("expected " + field + " to be a string, found " + kind(v));
+    }
+
+    private static long number(Map<String, Object> m, String field) throws MalformedException {
+        Object v = m.get(field);
+        if (v instanceof Long n) {
+            return n;
+        }
+        throw new MalformedException("expected " + field + " to be a whole number, found " + kind(v));
     }
 
     private static String required(Map<String, Object> m, String field) throws MalformedException {

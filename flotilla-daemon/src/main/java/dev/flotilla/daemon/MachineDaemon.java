@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,6 +27,8 @@ import dev.flotilla.server.ApiSettings;
  * API server. The store is the caller's (a real agent's etcd connection, or dev mode's shared
  * embedded store) and is not closed here.
  *
+ * <p>Every unit of the machine sees the API's URL in {@value #ENDPOINT_VARIABLE}, for sidekicks.
+ *
  * <p>Start order: the API server first (so the machine registers with its URL), then the agent,
  * then the engine once the agent holds a lease (leadership lives on that lease and dies with it).
  * Not thread-safe for start/close; the parts are.
@@ -32,6 +36,9 @@ import dev.flotilla.server.ApiSettings;
 public final class MachineDaemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MachineDaemon.class);
+
+    /** The variable that gives every unit of the machine the URL of its agent's API. */
+    public static final String ENDPOINT_VARIABLE = "FLOTILLA_ENDPOINT";
 
     private final Agent agent;
     private final ApiServer api;
@@ -82,7 +89,11 @@ public final class MachineDaemon implements AutoCloseable {
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         }
         URI advertised = advertised(api.url(), apiHost, agentConfig.publicIp());
-        Agent agent = new Agent(agentConfig.withApiUrl(advertised.toString()));
+        // Sidekicks find their machine's API here (flotilla kv put --endpoint "$FLOTILLA_ENDPOINT" ...), unless the
+        // caller set the variable itself. Never the token: a unit that needs one is given it by its own file.
+        Map<String, String> environment = new TreeMap<>(agentConfig.unitEnvironment());
+        environment.putIfAbsent(ENDPOINT_VARIABLE, advertised.toString());
+        Agent agent = new Agent(agentConfig.withApiUrl(advertised.toString()).withUnitEnvironment(environment));
         diagnostics.attach(agent);
 
         EngineStarter engine = new EngineStarter(registry, agentConfig.store());
