@@ -43,6 +43,8 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class FleetClient implements AutoCloseable {
 
+    /** How long a following events stream waits for data: three of the agent's 15 s heartbeats. */
+    static final int EVENTS_READ_TIMEOUT_SECONDS = 45;
     /** A server that keeps handing out new tokens is broken; stop well before memory runs out. */
     private static final int MAX_PAGES = 100_000;
 
@@ -312,6 +314,60 @@ public final class FleetClient implements AutoCloseable {
         return decode(() -> Wire.deleted(json), r.path());
     }
 
+    /**
+     * Flotilla extension: opens the events stream {@code query} asks for ({@code GET /v1/events}); returns once the
+     * agent has subscribed it. A following stream's reads wait up to {@value #EVENTS_READ_TIMEOUT_SECONDS} s (the
+     * agent sends a comment line every 15 s), so a silent connection is found dead.
+     *
+     * @throws ApiException 400 for a bad filter or event ID
+     */
+    public EventStream events(EventQuery query) throws ApiException {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (!query.units().isEmpty()) {
+            params.put("unit", String.join(",", query.units()));
+        }
+        if (!query.machines().isEmpty()) {
+            params.put("machine", String.join(",", query.machines()));
+        }
+        if (!query.types().isEmpty()) {
+            params.put("type", String.join(",", query.types()));
+        }
+        if (query.lastEventId() == null && query.last() > 0) {
+            params.put("last", Integer.toString(query.last()));
+        }
+        if (!query.follow()) {
+            params.put("follow", "false");
+        }
+        String path = "/v1/events" + query(params);
+        HttpURLConnection c = null;
+        try {
+            c = open("GET", path, query.follow() ? Math.max(timeoutMillis, EVENTS_READ_TIMEOUT_SECONDS * 1000) : timeoutMillis);
+            c.setRequestProperty("Accept", "text/event-stream");
+            c.setRequestProperty("Connection", "close"); // never reused: closing the stream closes its socket
+            if (query.lastEventId() != null) {
+                c.setRequestProperty("Last-Event-ID", query.lastEventId());
+            }
+            int status = c.getResponseCode();
+            if (status != 200) {
+                byte[] bytes;
+                try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                    bytes = in == null ? new byte[0] : in.readAllBytes();
+                }
+                Response r = new Response("GET", path, status, bytes);
+                if (status == 401) {
+                    throw unauthorized(r);
+                }
+                expect(r, 200);
+            }
+            return new EventStream(c, endpoint.toString(), query.lastEventId());
+        } catch (IOException e) {
+            if (c != null) {
+                c.disconnect();
+            }
+            throw failure(e);
+        }
+    }
+
     /** Nothing to release: connections are pooled by the JDK and closed when idle. */
     @Override
     public void close() {
@@ -350,16 +406,7 @@ public final class FleetClient implements AutoCloseable {
     private Response send(String method, String path, byte[] body) throws ApiException {
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) URI.create(root + path).toURL().openConnection();
-            if (tls != null && c instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(tls);
-            }
-            if (token != null) {
-                c.setRequestProperty("Authorization", token.header());
-            }
-            c.setConnectTimeout(timeoutMillis);
-            c.setReadTimeout(timeoutMillis);
-            c.setRequestMethod(method);
+            c = open(method, path, timeoutMillis);
             c.setRequestProperty("Accept", "application/json");
             if (body != null) {
                 c.setDoOutput(true);
@@ -382,26 +429,50 @@ public final class FleetClient implements AutoCloseable {
                 throw unauthorized(response);
             }
             return response;
-        } catch (SSLException e) {
-            throw new EndpointUnreachableException(tlsFailure(e));
-        } catch (ConnectException e) {
-            throw new EndpointUnreachableException("cannot connect to the API at " + endpoint
-                    + " (is an agent running there? see --endpoint)");
-        } catch (SocketTimeoutException e) {
-            throw new EndpointUnreachableException("no answer from the API at " + endpoint + " within "
-                    + seconds() + " (see --request-timeout)");
-        } catch (UnknownHostException e) {
-            throw new EndpointUnreachableException("unknown host " + e.getMessage() + " in endpoint " + endpoint);
         } catch (IOException e) {
             if (c != null) {
                 c.disconnect();
             }
-            // Under TLS 1.3 a server that refuses the client's certificate (or its absence) says so after the
-            // handshake, so the client sees a plain write or read failure rather than an SSLException.
-            throw new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage()
-                    + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)"
-                            : " (if the agent demands a client certificate, pass --cert-file and --key-file)"));
+            throw failure(e);
         }
+    }
+
+    /** A connection for {@code method path} with the token, TLS and timeouts set; not yet sent. */
+    private HttpURLConnection open(String method, String path, int readTimeoutMillis) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(root + path).toURL().openConnection();
+        if (tls != null && c instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
+        if (token != null) {
+            c.setRequestProperty("Authorization", token.header());
+        }
+        c.setConnectTimeout(timeoutMillis);
+        c.setReadTimeout(readTimeoutMillis);
+        c.setRequestMethod(method);
+        return c;
+    }
+
+    /** What a failed exchange means for the user: unreachable, not TLS, timed out, ... */
+    private EndpointUnreachableException failure(IOException e) {
+        if (e instanceof SSLException ssl) {
+            return new EndpointUnreachableException(tlsFailure(ssl));
+        }
+        if (e instanceof ConnectException) {
+            return new EndpointUnreachableException("cannot connect to the API at " + endpoint
+                    + " (is an agent running there? see --endpoint)");
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new EndpointUnreachableException("no answer from the API at " + endpoint + " within "
+                    + seconds() + " (see --request-timeout)");
+        }
+        if (e instanceof UnknownHostException) {
+            return new EndpointUnreachableException("unknown host " + e.getMessage() + " in endpoint " + endpoint);
+        }
+        // Under TLS 1.3 a server that refuses the client's certificate (or its absence) says so after the
+        // handshake, so the client sees a plain write or read failure rather than an SSLException.
+        return new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage()
+                + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)"
+                        : " (if the agent demands a client certificate, pass --cert-file and --key-file)"));
     }
 
     private UnauthorizedException unauthorized(Response r) {

@@ -3,6 +3,7 @@ package dev.flotilla.server;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -65,12 +66,20 @@ public final class ApiServer implements AutoCloseable {
     /** How long forwarding a status or journal request waits for that machine's answer. */
     static final Duration FORWARD_READ_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How often a quiet events stream sends a comment line, so that connections stay open and dead ones are found. */
+    static final Duration EVENTS_HEARTBEAT = Duration.ofSeconds(15);
+
     private final Javalin app;
     private final URI url;
+    private final EventsResource streams;
+    /** The events this server watches for itself; empty when they were given (and are closed by their owner). */
+    private final Optional<ClusterEvents> ownEvents;
 
-    private ApiServer(Javalin app, URI url) {
+    private ApiServer(Javalin app, URI url, EventsResource streams, Optional<ClusterEvents> ownEvents) {
         this.app = app;
         this.url = url;
+        this.streams = streams;
+        this.ownEvents = ownEvents;
     }
 
     /**
@@ -94,18 +103,22 @@ public final class ApiServer implements AutoCloseable {
         SSLSocketFactory forwardingTls = TlsFiles.context(settings.tls().map(ApiTls::certFile).orElse(null),
                 settings.tls().map(ApiTls::keyFile).orElse(null),
                 settings.tls().flatMap(ApiTls::trustedForPeers).orElse(null)).getSocketFactory();
-        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls));
+        Optional<ClusterEvents> ownEvents = settings.events().isPresent() ? Optional.empty()
+                : Optional.of(ClusterEvents.start(registry, InstantSource.system(), ClusterEvents.DEFAULT_CAPACITY));
+        EventsResource streams = new EventsResource(settings.events().orElseGet(ownEvents::orElseThrow), EVENTS_HEARTBEAT);
+        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls, streams));
         try {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
+            ownEvents.ifPresent(ClusterEvents::close);
             throw new IOException("cannot serve the API on " + settings.host() + ":" + settings.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         URI url = URI.create((tls.isPresent() ? "https://" : "http://")
                 + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + app.port());
         LOG.info("Serving the API at {} for registry {}", url, registry.root());
-        return new ApiServer(app, url);
+        return new ApiServer(app, url, streams, ownEvents);
     }
 
     /**
@@ -121,14 +134,16 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops serving and releases the port. Idempotent. */
+    /** Stops serving (ending its events streams) and releases the port. Idempotent. */
     @Override
     public void close() {
+        streams.close();
         app.stop();
+        ownEvents.ifPresent(ClusterEvents::close);
     }
 
     private static void configure(JavalinConfig config, Registry registry, ApiSettings settings, Optional<SSLContext> tls,
-            SSLSocketFactory forwardingTls) {
+            SSLSocketFactory forwardingTls, EventsResource streams) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -172,6 +187,7 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/placement", extensions::placement);
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
+        config.routes.get("/v1/events", streams::stream);
         config.routes.get(KvResource.PATH, kv::list);
         config.routes.delete(KvResource.PATH, kv::deletePrefix);
         config.routes.get(KvResource.PATH + "/<key>", kv::get);
