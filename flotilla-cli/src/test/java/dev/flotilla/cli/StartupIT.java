@@ -27,7 +27,7 @@ class StartupIT extends FleetCliTestBase {
 
         for (String[] command : List.of(new String[] {"list-units"}, new String[] {"list-unit-files"},
                 new String[] {"start", "--no-block", "a.service"}, new String[] {"cat", "nope.service"},
-                new String[] {"kv", "get", "/nope"})) {
+                new String[] {"kv", "get", "/nope"}, new String[] {"events", "--lines", "5"})) {
             List<String> all = new ArrayList<>(List.of(command));
             all.addAll(List.of("--endpoint", cluster.endpoint()));
             CliProcess.Result result = CliProcess.run(CliProcess.Options.defaults().in(dir).jvm("-verbose:class"),
