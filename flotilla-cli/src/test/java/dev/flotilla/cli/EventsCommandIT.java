@@ -87,6 +87,17 @@ class EventsCommandIT {
                         .contains("assigned").endsWith("state");
                 assertThat(followed).allMatch(e -> e.get("unit").asText().equals("hello.service"));
 
+                // B's metrics, scraped from the agent process: the unit B's agent holds, and its lease renewals.
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(b + "/metrics")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(metrics.statusCode()).isEqualTo(200);
+                    assertThat(metrics.body()).containsPattern("(?m)^flotilla_units\\{state=\"active\"} [01]\\.0$")
+                            .containsPattern("(?m)^flotilla_lease_renewals_total\\{result=\"ok\"} [1-9]")
+                            .containsPattern("(?m)^flotilla_store_requests_seconds_count\\{op=\"watch\",outcome=\"ok\"} [1-9]");
+                });
+
                 // A's own watch: the same events, IDs and all; and for people, one line each.
                 CliProcess.Result kept = cli(dir, a, "events", "--json", "--unit", "hello.service");
                 assertThat(kept.exitCode()).as(kept.toString()).isZero();

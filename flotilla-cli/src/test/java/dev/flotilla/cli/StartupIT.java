@@ -17,7 +17,7 @@ class StartupIT extends FleetCliTestBase {
 
     private static final List<String> SERVER_SIDE = List.of("dev.flotilla.store", "dev.flotilla.registry",
             "dev.flotilla.server", "io.etcd", "io.grpc", "io.netty", "io.javalin", "org.eclipse.jetty", "io.vertx",
-            "org.h2", "ch.qos.logback", "org.slf4j", "com.fasterxml.jackson.databind");
+            "org.h2", "ch.qos.logback", "org.slf4j", "com.fasterxml.jackson.databind", "io.micrometer", "io.prometheus");
 
     @Test
     void listUnitsLoadsNoServerSideClass() throws Exception {

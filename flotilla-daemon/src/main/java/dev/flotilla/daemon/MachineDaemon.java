@@ -21,11 +21,15 @@ import dev.flotilla.registry.MachineId;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.server.ApiServer;
 import dev.flotilla.server.ApiSettings;
+import dev.flotilla.store.KvStore;
 
 /**
  * Everything one machine runs: its agent, the engine that may lead the cluster from it, and the
  * API server. The store is the caller's (a real agent's etcd connection, or dev mode's shared
  * embedded store) and is not closed here.
+ *
+ * <p>Every store request of the machine goes through one {@link MeteredKvStore}; its API serves the machine's
+ * metrics at {@code GET /metrics} ({@link MachineMetrics}).
  *
  * <p>Every unit of the machine sees the API's URL in {@value #ENDPOINT_VARIABLE}, for sidekicks.
  *
@@ -44,13 +48,15 @@ public final class MachineDaemon implements AutoCloseable {
     private final ApiServer api;
     private final EngineStarter engine;
     private final URI apiUrl;
+    private final MachineMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine, URI apiUrl) {
+    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine, URI apiUrl, MachineMetrics metrics) {
         this.agent = agent;
         this.api = api;
         this.engine = engine;
         this.apiUrl = apiUrl;
+        this.metrics = metrics;
     }
 
     /**
@@ -78,14 +84,19 @@ public final class MachineDaemon implements AutoCloseable {
         Objects.requireNonNull(apiSettings, "apiSettings");
         String apiHost = apiSettings.host();
         int apiPort = apiSettings.port();
-        Registry registry = Registry.create(agentConfig.store(), agentConfig.registryRoot(), agentConfig.clock());
+        MachineMetrics metrics = new MachineMetrics();
+        // Every request of the machine (agent, engine, API) goes through this one metered view of the store.
+        KvStore store = metrics.meter(agentConfig.store(), agentConfig.clock());
+        Registry registry = Registry.create(store, agentConfig.registryRoot(), agentConfig.clock());
         AgentDiagnostics diagnostics = new AgentDiagnostics();
         ApiServer api;
         try {
-            api = ApiServer.start(registry, apiSettings.withDiagnostics(diagnostics));
+            api = ApiServer.start(registry, apiSettings.withDiagnostics(diagnostics).withMetrics(metrics.registry()));
         } catch (IOException | UncheckedIOException e) {
+            metrics.close();
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         } catch (RuntimeException e) {
+            metrics.close();
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         }
         URI advertised = advertised(api.url(), apiHost, agentConfig.publicIp());
@@ -93,12 +104,14 @@ public final class MachineDaemon implements AutoCloseable {
         // caller set the variable itself. Never the token: a unit that needs one is given it by its own file.
         Map<String, String> environment = new TreeMap<>(agentConfig.unitEnvironment());
         environment.putIfAbsent(ENDPOINT_VARIABLE, advertised.toString());
-        Agent agent = new Agent(agentConfig.withApiUrl(advertised.toString()).withUnitEnvironment(environment));
+        Agent agent = new Agent(agentConfig.withStore(store).withApiUrl(advertised.toString())
+                .withUnitEnvironment(environment));
         diagnostics.attach(agent);
 
-        EngineStarter engine = new EngineStarter(registry, agentConfig.store());
+        EngineStarter engine = new EngineStarter(registry, store, metrics.engineListener());
         try {
             agent.start();
+            agent.subscribe(metrics.bind(agent));
             agent.subscribe(engine);
             // Events before the subscription are not replayed: an agent that joined already is told now.
             AgentStatus status = agent.status();
@@ -110,9 +123,10 @@ public final class MachineDaemon implements AutoCloseable {
             engine.close();
             agent.close();
             api.close();
+            metrics.close();
             throw new DaemonStartException(rootMessage(e), e);
         }
-        return new MachineDaemon(agent, api, engine, advertised);
+        return new MachineDaemon(agent, api, engine, advertised, metrics);
     }
 
     /** This machine's ID (stable across restarts: kept in the data dir). */
@@ -145,6 +159,7 @@ public final class MachineDaemon implements AutoCloseable {
             closeEngine();
             api.close();
             agent.close();
+            metrics.close();
         }
     }
 
@@ -154,6 +169,7 @@ public final class MachineDaemon implements AutoCloseable {
             closeEngine();
             api.close();
             agent.drainAndClose(timeout);
+            metrics.close();
         }
     }
 

@@ -33,6 +33,8 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The HTTP API of a Flotilla cluster, over a {@link Registry}: fleet's v1 API at {@code /fleet/v1/} and
@@ -106,7 +108,10 @@ public final class ApiServer implements AutoCloseable {
         Optional<ClusterEvents> ownEvents = settings.events().isPresent() ? Optional.empty()
                 : Optional.of(ClusterEvents.start(registry, InstantSource.system(), ClusterEvents.DEFAULT_CAPACITY));
         EventsResource streams = new EventsResource(settings.events().orElseGet(ownEvents::orElseThrow), EVENTS_HEARTBEAT);
-        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls, streams));
+        ApiMetrics metrics = new ApiMetrics(settings.metrics()
+                .orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                settings.events().orElseGet(ownEvents::orElseThrow));
+        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls, streams, metrics));
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -143,7 +148,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void configure(JavalinConfig config, Registry registry, ApiSettings settings, Optional<SSLContext> tls,
-            SSLSocketFactory forwardingTls, EventsResource streams) {
+            SSLSocketFactory forwardingTls, EventsResource streams, ApiMetrics metrics) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -153,6 +158,7 @@ public final class ApiServer implements AutoCloseable {
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.router.ignoreTrailingSlashes = true;
+        config.requestLogger.http(metrics::record);
         tls.ifPresent(context -> config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings, context)));
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
 
@@ -188,6 +194,7 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
         config.routes.get("/v1/events", streams::stream);
+        config.routes.get("/metrics", metrics::scrape);
         config.routes.get(KvResource.PATH, kv::list);
         config.routes.delete(KvResource.PATH, kv::deletePrefix);
         config.routes.get(KvResource.PATH + "/<key>", kv::get);

@@ -69,6 +69,7 @@ class ApiAuthTest extends ApiTestBase {
                 new String[] {"GET", "/v1/units/db.service/journal?lines=5"}, new String[] {"GET", "/no/such/path"},
                 new String[] {"POST", "/fleet/v1/units"}, new String[] {"PUT", "/fleet/v1/units/big.service", "x".repeat(5 << 20)},
                 new String[] {"GET", "/v1/events"}, new String[] {"GET", "/v1/events?follow=false&last=10"},
+                new String[] {"GET", "/metrics"},
                 new String[] {"GET", "/v1/kv/services/web/web01"}, new String[] {"GET", "/v1/kv?prefix=/"},
                 new String[] {"PUT", "/v1/kv/services/web/web01", "{\"value\":\"x\"}"},
                 new String[] {"DELETE", "/v1/kv/services/web/web01"}, new String[] {"DELETE", "/v1/kv?prefix=/services/"});
@@ -110,6 +111,7 @@ class ApiAuthTest extends ApiTestBase {
         assertThat(send("PUT", "/fleet/v1/units/a.service", "Bearer " + TOKEN, unit).status()).isEqualTo(201);
         assertThat(send("GET", "/fleet/v1/units/a.service", "bearer " + TOKEN, null).status()).isEqualTo(200);
         assertThat(send("GET", "/v1/health", "Bearer " + TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", "Bearer " + TOKEN, null).status()).isEqualTo(200);
         try (SseClient events = SseClient.open(server.url(), "/v1/events",
                 java.util.Map.of("Authorization", "Bearer " + TOKEN))) {
             assertThat(events.status()).isEqualTo(200);
