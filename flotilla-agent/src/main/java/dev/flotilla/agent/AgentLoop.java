@@ -80,7 +80,7 @@ final class AgentLoop implements AutoCloseable {
         this.leaseClock = MonotonicClock.anchoredTo(config.clock());
         this.retryDelay = Duration.ofMillis(Math.clamp(config.leaseTtl().toMillis() / 5, 100, 1000));
         this.definitions = new Definitions(registry.units());
-        this.threads = new AgentThreads("flotilla-agent-" + id.shortId());
+        this.threads = new AgentThreads("flotilla-agent-" + id.shortId(), id.value());
         this.runner = new TaskRunner(runtimes, loaded, facts, config.unitEnvironment(), threads.reconcileThread(),
                 this::requestPass, stateLock);
         this.reconciler = new Reconciler(registry, new SnapshotBuilder(definitions, runtimes, facts, config.metadata()),
