@@ -131,9 +131,18 @@ final class KvResource {
         Json.respond(ctx, 200, body);
     }
 
-    /** The key a request's path names: what follows {@code /v1/kv}, its leading {@code /} included. */
+    /**
+     * The key a request's path names: what follows {@code /v1/kv}, its leading {@code /} included. A path ending in
+     * {@code /} is refused: the web server drops that {@code /} before routing, so the key would silently be
+     * another one.
+     */
     private static String key(Context ctx) {
-        return "/" + ctx.pathParam("key");
+        String key = "/" + ctx.pathParam("key");
+        if (ctx.req().getRequestURI().endsWith("/")) {
+            throw ApiFailure.badRequest("a key does not end in /: " + key + "/ names a prefix; list it with GET " + PATH
+                    + "?prefix=" + key + "/");
+        }
+        return key;
     }
 
     private static Optional<String> single(Context ctx, String name) {

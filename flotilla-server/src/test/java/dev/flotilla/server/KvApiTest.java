@@ -123,6 +123,10 @@ class KvApiTest extends ApiTestBase {
         Http.Response control = http.put("/v1/kv" + base + "/a%0Ab", body("v", null));
         assertThat(control.status()).isEqualTo(400);
         assertThat(control.errorMessage()).contains("control characters");
+        Http.Response slash = http.put("/v1/kv" + base + "/dir/", body("v", null));
+        assertThat(slash.status()).as("the web server drops a trailing /: refused, not written elsewhere").isEqualTo(400);
+        assertThat(slash.errorMessage()).contains("?prefix=");
+        assertThat(http.get("/v1/kv" + base + "/dir").status()).isEqualTo(404);
         Http.Response noPrefix = http.delete("/v1/kv");
         assertThat(noPrefix.status()).isEqualTo(400);
         assertThat(noPrefix.errorMessage()).contains("?prefix=");
