@@ -77,7 +77,8 @@ class MetricsTest extends DevClusterTestBase {
                 .anyMatch(k -> k.startsWith("jvm_threads_live_threads"));
         assertThat(value(first, "flotilla_agent_joined")).isEqualTo(1);
         assertThat(value(first, "flotilla_store_connection{state=\"CONNECTED\"}")).isEqualTo(1);
-        assertThat(acrossMachines("flotilla_engine_leader")).as("one machine leads").isEqualTo(1);
+        await("one machine leads").atMost(Duration.ofSeconds(30))
+                .until(() -> acrossMachines("flotilla_engine_leader") == 1);
         double decisionsBefore = acrossMachines("flotilla_engine_decisions_total", "kind=\"assign\"");
         double reconcilesBefore = acrossMachines("flotilla_agent_reconcile_seconds_count", "result=\"ok\"");
 
