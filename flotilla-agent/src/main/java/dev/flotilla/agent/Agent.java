@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.flotilla.registry.MachineId;
+import dev.flotilla.runtime.ActiveState;
 import dev.flotilla.runtime.JournalEntry;
 import dev.flotilla.runtime.Runtime;
 import dev.flotilla.runtime.Subscription;
@@ -201,6 +202,26 @@ public final class Agent implements AutoCloseable {
     public Subscription subscribeUnitStates(UnitStateListener listener) {
         started();
         return runtimes.subscribe(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * How many units this machine holds in each systemd active state ({@code active}, {@code failed}, ...; every
+     * state is present, 0 when none): the units its runtimes know, and the units merely loaded here
+     * ({@code inactive}). Read from memory, for metrics; never blocks on the store.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public Map<String, Integer> unitsByActiveState() {
+        started();
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (ActiveState state : ActiveState.values()) {
+            counts.put(state.systemdName(), 0);
+        }
+        Map<UnitName, UnitStatus> statuses = runtimes.statuses();
+        statuses.values().forEach(s -> counts.merge(s.active().systemdName(), 1, Integer::sum));
+        loaded.keySet().stream().filter(u -> !statuses.containsKey(u))
+                .forEach(u -> counts.merge(ActiveState.INACTIVE.systemdName(), 1, Integer::sum));
+        return counts;
     }
 
     /**

@@ -104,6 +104,12 @@ public record AgentConfig(KvStore store, String registryRoot, String publicIp, M
                 localHostname(), InstantSource.system(), "", DEFAULT_RESYNC_INTERVAL, Map.of(), RuntimeProvider.all());
     }
 
+    /** A copy using another store (the same one seen through a decorator, e.g. one that meters requests). */
+    public AgentConfig withStore(KvStore other) {
+        return new AgentConfig(other, registryRoot, publicIp, metadata, dataDir, leaseTtl, hostname, clock, apiUrl,
+                resyncInterval, unitEnvironment, runtimes);
+    }
+
     /** A copy under another registry root. */
     public AgentConfig withRegistryRoot(String root) {
         return new AgentConfig(store, root, publicIp, metadata, dataDir, leaseTtl, hostname, clock, apiUrl,

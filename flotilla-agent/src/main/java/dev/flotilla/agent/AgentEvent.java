@@ -2,6 +2,7 @@ package dev.flotilla.agent;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import dev.flotilla.registry.MachineId;
@@ -45,6 +46,25 @@ public sealed interface AgentEvent {
             Objects.requireNonNull(machineId, "machineId");
             Objects.requireNonNull(leaseId, "leaseId");
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * A reconcile pass ended (for metrics): how long it took, and whether it went through. Passes run on watch
+     * events, runtime state changes and the periodic resync.
+     *
+     * @param machineId the machine
+     * @param duration how long the pass took (reading the view, planning, the tasks, publishing states)
+     * @param failure why it failed (the store did not answer, ...); empty when it went through
+     * @param failedTasks tasks of the pass that failed or could not be done yet (a later pass retries them)
+     */
+    record Reconciled(MachineId machineId, Duration duration, Optional<String> failure, int failedTasks)
+            implements AgentEvent {
+        /** Checks that no component is null. */
+        public Reconciled {
+            Objects.requireNonNull(machineId, "machineId");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(failure, "failure");
         }
     }
 }

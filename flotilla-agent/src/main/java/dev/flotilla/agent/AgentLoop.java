@@ -85,7 +85,7 @@ final class AgentLoop implements AutoCloseable {
         this.leaseClock = leaseClock;
         this.retryDelay = Duration.ofMillis(Math.clamp(config.leaseTtl().toMillis() / 5, 100, 1000));
         this.definitions = new Definitions(registry.units());
-        this.threads = new AgentThreads("flotilla-agent-" + id.shortId());
+        this.threads = new AgentThreads("flotilla-agent-" + id.shortId(), id.value());
         this.runner = new TaskRunner(runtimes, loaded, facts, config.unitEnvironment(), threads.reconcileThread(),
                 this::requestPass, stateLock);
         this.reconciler = new Reconciler(registry, new SnapshotBuilder(definitions, runtimes, facts, config.metadata()),
@@ -370,17 +370,24 @@ final class AgentLoop implements AutoCloseable {
         }
         boolean resync = resyncDue;
         resyncDue = false;
+        long started = System.nanoTime();
         try {
             Reconciler.Outcome outcome = reconciler.pass(s, resync, this::machine, () -> currentSession() == s);
             counts = outcome;
             passFailures = 0;
+            events.emit(new AgentEvent.Reconciled(id, Duration.ofNanos(System.nanoTime() - started), Optional.empty(),
+                    outcome.failedTasks()));
             if (outcome.failedTasks() > 0) {
                 scheduleRetry();
             }
         } catch (LeaseNotFoundException e) {
+            events.emit(new AgentEvent.Reconciled(id, Duration.ofNanos(System.nanoTime() - started),
+                    Optional.of("its lease is gone"), 0));
             leaseLost(s.lease.id(), "the store refused a write on lease " + Long.toHexString(s.lease.id())
                     + ": it is gone");
         } catch (StoreException | RuntimeException e) {
+            events.emit(new AgentEvent.Reconciled(id, Duration.ofNanos(System.nanoTime() - started),
+                    Optional.of(e.toString()), 0));
             if (passFailures++ == 0) {
                 LOG.warn("reconcile pass of machine {} failed, retrying every {}: {}", id, retryDelay, e.toString());
             } else {

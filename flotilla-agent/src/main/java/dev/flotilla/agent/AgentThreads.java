@@ -6,10 +6,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The agent's two threads: the reconcile thread (joins and passes, one at a time) and a timer
@@ -22,10 +24,25 @@ final class AgentThreads implements AutoCloseable {
     private final ExecutorService reconcile;
     private final ScheduledExecutorService timer;
 
-    AgentThreads(String name) {
-        this.reconcile = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(name).factory());
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name + "-timer")
-                .factory());
+    /**
+     * The threads of machine {@code machineId}, named after {@code name}; every line they log carries the machine
+     * (the logging context's {@value #MACHINE_KEY}), which tells dev mode's machines apart in one process.
+     */
+    AgentThreads(String name, String machineId) {
+        this.reconcile = Executors.newSingleThreadExecutor(withMachine(Thread.ofPlatform().daemon().name(name).factory(),
+                machineId));
+        this.timer = Executors.newSingleThreadScheduledExecutor(withMachine(Thread.ofPlatform().daemon()
+                .name(name + "-timer").factory(), machineId));
+    }
+
+    /** The logging context's key for the machine a line is about (structured logs show it). */
+    static final String MACHINE_KEY = "machine";
+
+    private static ThreadFactory withMachine(ThreadFactory threads, String machineId) {
+        return work -> threads.newThread(() -> {
+            MDC.put(MACHINE_KEY, machineId);
+            work.run();
+        });
     }
 
     /** The reconcile thread as an executor (rejects work once closed). */

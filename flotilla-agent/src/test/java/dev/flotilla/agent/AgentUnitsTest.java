@@ -66,11 +66,18 @@ class AgentUnitsTest {
     @Test
     void stopLeavesTheUnitLoadedAndStartRunsItAgain() throws Exception {
         Agent a = cluster.start("127.0.0.2");
+        java.util.List<AgentEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.subscribe(events::add);
         cluster.launch("web.service", SLEEP, a);
         long first = pid(cluster.awaitState("web.service", a, "active/running"));
+        await().atMost(BOUND).until(() -> a.unitsByActiveState().get("active") == 1);
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(AgentEvent.Reconciled.class,
+                r -> assertThat(r.failure()).isEmpty()));
 
         cluster.setState("web.service", DesiredState.LOADED);
         UnitStateRecord stopped = cluster.awaitState("web.service", a, "inactive/dead");
+        await().atMost(BOUND).until(() -> a.unitsByActiveState().equals(Map.of("active", 0, "inactive", 1,
+                "failed", 0, "activating", 0, "deactivating", 0)));
         assertThat(stopped.loadState()).isEqualTo("loaded");
         assertThat(stopped.mainPid()).isEmpty();
         assertThat(stopped.hash()).isEqualTo(ContentHash.of(SLEEP));

@@ -43,6 +43,8 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class FleetClient implements AutoCloseable {
 
+    /** How long a following events stream waits for data: three of the agent's 15 s heartbeats. */
+    static final int EVENTS_READ_TIMEOUT_SECONDS = 45;
     /** A server that keeps handing out new tokens is broken; stop well before memory runs out. */
     private static final int MAX_PAGES = 100_000;
 
@@ -264,6 +266,123 @@ public final class FleetClient implements AutoCloseable {
         return decode(() -> Wire.health(json), r.path());
     }
 
+    /**
+     * Flotilla extension: the user key {@code key} (it starts with {@code /}), with the seconds it has left when it
+     * has a TTL; empty when it does not exist.
+     *
+     * @throws ApiException 400 for a malformed key, 403 for one of the cluster's own keys
+     */
+    public Optional<KvEntry> kvGet(String key) throws ApiException {
+        Response r = send("GET", kvPath(key), null);
+        if (r.status() == 404) {
+            apiError(r);
+            return Optional.empty();
+        }
+        Object json = json(expect(r, 200));
+        return Optional.of(decode(() -> Wire.kvEntry(json), r.path()));
+    }
+
+    /**
+     * Flotilla extension: every user key under {@code prefix}, sorted by key (the cluster's own keys left out).
+     *
+     * @throws ApiException 400 for a malformed prefix, 403 for one inside the cluster's own keys
+     */
+    public List<KvEntry> kvList(String prefix) throws ApiException {
+        List<KvEntry> entries = new ArrayList<>();
+        for (Object item : all("/v1/kv", Map.of("prefix", prefix), "kvs")) {
+            entries.add(decode(() -> Wire.kvEntry(item), "/v1/kv"));
+        }
+        return entries;
+    }
+
+    /**
+     * Flotilla extension: writes {@code value} under the user key {@code key}; with a {@code ttl}, the key vanishes
+     * that long after this write unless written again. Returns the key as written.
+     *
+     * @throws ApiException 400 for a malformed key, value or TTL; 403 for one of the cluster's own keys
+     */
+    public KvEntry kvPut(String key, String value, Duration ttl) throws ApiException {
+        Response r = send("PUT", kvPath(key), Wire.writeKv(value, ttl == null ? null : ttl.toSeconds()));
+        Object json = json(expect(r, 200, 201));
+        return decode(() -> Wire.kvEntry(json), r.path());
+    }
+
+    /** Flotilla extension: deletes the user key; false (and nothing done) when it did not exist. */
+    public boolean kvDelete(String key) throws ApiException {
+        Response r = send("DELETE", kvPath(key), null);
+        if (r.status() == 404) {
+            apiError(r);
+            return false;
+        }
+        expect(r, 204, 200);
+        return true;
+    }
+
+    /**
+     * Flotilla extension: deletes every user key under {@code prefix}; returns how many.
+     *
+     * @throws ApiException 400 for a prefix that covers the cluster's own keys
+     */
+    public long kvDeletePrefix(String prefix) throws ApiException {
+        Response r = send("DELETE", "/v1/kv" + query(Map.of("prefix", prefix)), null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.deleted(json), r.path());
+    }
+
+    /**
+     * Flotilla extension: opens the events stream {@code query} asks for ({@code GET /v1/events}); returns once the
+     * agent has subscribed it. A following stream's reads wait up to {@value #EVENTS_READ_TIMEOUT_SECONDS} s (the
+     * agent sends a comment line every 15 s), so a silent connection is found dead.
+     *
+     * @throws ApiException 400 for a bad filter or event ID
+     */
+    public EventStream events(EventQuery query) throws ApiException {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (!query.units().isEmpty()) {
+            params.put("unit", String.join(",", query.units()));
+        }
+        if (!query.machines().isEmpty()) {
+            params.put("machine", String.join(",", query.machines()));
+        }
+        if (!query.types().isEmpty()) {
+            params.put("type", String.join(",", query.types()));
+        }
+        if (query.lastEventId() == null && query.last() > 0) {
+            params.put("last", Integer.toString(query.last()));
+        }
+        if (!query.follow()) {
+            params.put("follow", "false");
+        }
+        String path = "/v1/events" + query(params);
+        HttpURLConnection c = null;
+        try {
+            c = open("GET", path, query.follow() ? Math.max(timeoutMillis, EVENTS_READ_TIMEOUT_SECONDS * 1000) : timeoutMillis);
+            c.setRequestProperty("Accept", "text/event-stream");
+            c.setRequestProperty("Connection", "close"); // never reused: closing the stream closes its socket
+            if (query.lastEventId() != null) {
+                c.setRequestProperty("Last-Event-ID", query.lastEventId());
+            }
+            int status = c.getResponseCode();
+            if (status != 200) {
+                byte[] bytes;
+                try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                    bytes = in == null ? new byte[0] : in.readAllBytes();
+                }
+                Response r = new Response("GET", path, status, bytes);
+                if (status == 401) {
+                    throw unauthorized(r);
+                }
+                expect(r, 200);
+            }
+            return new EventStream(c, endpoint.toString(), query.lastEventId());
+        } catch (IOException e) {
+            if (c != null) {
+                c.disconnect();
+            }
+            throw failure(e);
+        }
+    }
+
     /** Nothing to release: connections are pooled by the JDK and closed when idle. */
     @Override
     public void close() {
@@ -302,16 +421,7 @@ public final class FleetClient implements AutoCloseable {
     private Response send(String method, String path, byte[] body) throws ApiException {
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) URI.create(root + path).toURL().openConnection();
-            if (tls != null && c instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(tls);
-            }
-            if (token != null) {
-                c.setRequestProperty("Authorization", token.header());
-            }
-            c.setConnectTimeout(timeoutMillis);
-            c.setReadTimeout(timeoutMillis);
-            c.setRequestMethod(method);
+            c = open(method, path, timeoutMillis);
             c.setRequestProperty("Accept", "application/json");
             if (body != null) {
                 c.setDoOutput(true);
@@ -334,26 +444,50 @@ public final class FleetClient implements AutoCloseable {
                 throw unauthorized(response);
             }
             return response;
-        } catch (SSLException e) {
-            throw new EndpointUnreachableException(tlsFailure(e));
-        } catch (ConnectException e) {
-            throw new EndpointUnreachableException("cannot connect to the API at " + endpoint
-                    + " (is an agent running there? see --endpoint)");
-        } catch (SocketTimeoutException e) {
-            throw new EndpointUnreachableException("no answer from the API at " + endpoint + " within "
-                    + seconds() + " (see --request-timeout)");
-        } catch (UnknownHostException e) {
-            throw new EndpointUnreachableException("unknown host " + e.getMessage() + " in endpoint " + endpoint);
         } catch (IOException e) {
             if (c != null) {
                 c.disconnect();
             }
-            // Under TLS 1.3 a server that refuses the client's certificate (or its absence) says so after the
-            // handshake, so the client sees a plain write or read failure rather than an SSLException.
-            throw new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage()
-                    + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)"
-                            : " (if the agent demands a client certificate, pass --cert-file and --key-file)"));
+            throw failure(e);
         }
+    }
+
+    /** A connection for {@code method path} with the token, TLS and timeouts set; not yet sent. */
+    private HttpURLConnection open(String method, String path, int readTimeoutMillis) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(root + path).toURL().openConnection();
+        if (tls != null && c instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
+        if (token != null) {
+            c.setRequestProperty("Authorization", token.header());
+        }
+        c.setConnectTimeout(timeoutMillis);
+        c.setReadTimeout(readTimeoutMillis);
+        c.setRequestMethod(method);
+        return c;
+    }
+
+    /** What a failed exchange means for the user: unreachable, not TLS, timed out, ... */
+    private EndpointUnreachableException failure(IOException e) {
+        if (e instanceof SSLException ssl) {
+            return new EndpointUnreachableException(tlsFailure(ssl));
+        }
+        if (e instanceof ConnectException) {
+            return new EndpointUnreachableException("cannot connect to the API at " + endpoint
+                    + " (is an agent running there? see --endpoint)");
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new EndpointUnreachableException("no answer from the API at " + endpoint + " within "
+                    + seconds() + " (see --request-timeout)");
+        }
+        if (e instanceof UnknownHostException) {
+            return new EndpointUnreachableException("unknown host " + e.getMessage() + " in endpoint " + endpoint);
+        }
+        // Under TLS 1.3 a server that refuses the client's certificate (or its absence) says so after the
+        // handshake, so the client sees a plain write or read failure rather than an SSLException.
+        return new EndpointUnreachableException("the API at " + endpoint + " failed: " + e.getMessage()
+                + ("http".equals(endpoint.getScheme()) ? " (if the agent serves HTTPS, use https://)"
+                        : " (if the agent demands a client certificate, pass --cert-file and --key-file)"));
     }
 
     private UnauthorizedException unauthorized(Response r) {
@@ -429,6 +563,16 @@ public final class FleetClient implements AutoCloseable {
     private static String excerpt(byte[] body) {
         String line = new String(body, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
         return line.length() > 120 ? "\"" + line.substring(0, 120) + "...\"" : "\"" + line + "\"";
+    }
+
+    /** {@code /v1/kv} and the key, each of its {@code /}-separated parts percent-encoded. */
+    static String kvPath(String key) {
+        StringBuilder path = new StringBuilder("/v1/kv");
+        String rest = key.startsWith("/") ? key.substring(1) : key;
+        for (String part : rest.split("/", -1)) {
+            path.append('/').append(segment(part));
+        }
+        return path.toString();
     }
 
     /** Percent-encodes a path segment, keeping the characters unit names use ({@code @ : . _ -}) readable. */

@@ -170,6 +170,75 @@ final class Wire {
         return new Health(string(m, "status"), string(m, "leader"));
     }
 
+    static KvEntry kvEntry(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "key");
+        String key = string(m, "key");
+        if (key == null) {
+            throw new MalformedException("a key has no key");
+        }
+        return new KvEntry(key, string(m, "value"), number(m, "createRevision"), number(m, "modRevision"),
+                number(m, "version"), m.get("ttl") == null ? null : number(m, "ttl"));
+    }
+
+    static ClusterEvent event(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "event");
+        Map<String, String> fields = new LinkedHashMap<>();
+        Object raw = m.get("fields");
+        if (raw != null) {
+            for (Map.Entry<String, Object> e : object(raw, "fields").entrySet()) {
+                fields.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString());
+            }
+        }
+        String type = string(m, "type");
+        if (type == null) {
+            throw new MalformedException("an event has no type");
+        }
+        return new ClusterEvent(string(m, "id"), string(m, "time"), type, string(m, "unit"), string(m, "machine"), fields);
+    }
+
+    /** The number of keys a prefix delete answered {@code {"prefix","deleted"}}. */
+    static long deleted(Object json) throws MalformedException {
+        return number(object(json, "deletion"), "deleted");
+    }
+
+    /** An event as the API sends it: the fields the server writes, in its order, nulls left out. */
+    static String write(ClusterEvent e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            field(g, "id", e.id());
+            field(g, "time", e.time());
+            field(g, "type", e.type());
+            field(g, "unit", e.unit());
+            field(g, "machine", e.machine());
+            g.writeObjectFieldStart("fields");
+            for (Map.Entry<String, String> f : e.fields().entrySet()) {
+                field(g, f.getKey(), f.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new IllegalStateException("writing to memory failed", ex);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A PUT body of {@code /v1/kv/...}: {@code {"value","ttl"}}, the TTL left out when null. */
+    static byte[] writeKv(String value, Long ttlSeconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("value", value);
+            if (ttlSeconds != null) {
+                g.writeNumberField("ttl", ttlSeconds);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
     /** The message of fleet's error body {@code {"error":{"code","message"}}}. */
     static String errorMessage(Object json) throws MalformedException {
         Map<String, Object> error = object(object(json, "error body").get("error"), "error");
@@ -246,6 +315,14 @@ final class Wire {
             return (String) v;
         }
         throw new MalformedException("expected " + field + " to be a string, found " + kind(v));
+    }
+
+    private static long number(Map<String, Object> m, String field) throws MalformedException {
+        Object v = m.get(field);
+        if (v instanceof Long n) {
+            return n;
+        }
+        throw new MalformedException("expected " + field + " to be a whole number, found " + kind(v));
     }
 
     private static String required(Map<String, Object> m, String field) throws MalformedException {

@@ -53,6 +53,9 @@ final class AgentCommand implements Callable<Integer> {
     @Mixin
     ServeOptions serve;
 
+    @Mixin
+    LogOptions log;
+
     @Option(names = "--lease-ttl", paramLabel = "SECONDS", defaultValue = "5",
             description = "Seconds without a heartbeat after which the cluster takes this machine for dead and moves "
                     + "its units (default: ${DEFAULT-VALUE}).")

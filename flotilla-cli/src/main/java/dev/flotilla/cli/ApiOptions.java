@@ -42,6 +42,12 @@ final class ApiOptions {
     @Mixin
     AccessOptions access;
 
+    /** Whether {@code --endpoint} was given, after the command or before it (the environment does not count). */
+    boolean endpointGiven() {
+        Main top = mixee.root().userObject() instanceof Main m ? m : null;
+        return endpoint != null || top != null && top.endpoint != null;
+    }
+
     /** A client of the endpoint these options (or the top-level ones, or the environment) name. */
     FleetClient client() {
         Main top = mixee.root().userObject() instanceof Main m ? m : null;

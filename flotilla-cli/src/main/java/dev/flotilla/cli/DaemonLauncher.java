@@ -34,6 +34,7 @@ final class DaemonLauncher {
 
     static int runAgent(AgentCommand options) {
         quietLibraries();
+        logFormat(options.log.chosen());
         Map<String, String> metadata = parseMetadata(options.metadata);
         if (options.leaseTtlSeconds < 1 || options.leaseTtlSeconds > 600) {
             throw new CliException(ExitCodes.USAGE, "--lease-ttl must be between 1 and 600 seconds; got "
@@ -76,6 +77,7 @@ final class DaemonLauncher {
             store.close();
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
+        LogFields.processMachine(daemon.machineId().value());
         PrintStream out = System.out;
         out.println("Machine: " + daemon.machineId().value() + " (" + options.ip + ")");
         out.println("API: " + daemon.apiUrl());
@@ -94,6 +96,7 @@ final class DaemonLauncher {
 
     static int runDev(DevCommand options) {
         quietLibraries();
+        logFormat(options.log.chosen());
         if (options.machines < 1 || options.machines > DevCluster.MAX_MACHINES) {
             throw new CliException(ExitCodes.USAGE, "--machines must be between 1 and " + DevCluster.MAX_MACHINES
                     + "; got " + options.machines);
@@ -234,6 +237,38 @@ final class DaemonLauncher {
     private static Path defaultDataDir() {
         boolean root = "root".equals(System.getProperty("user.name"));
         return root ? Path.of("/var/lib/flotilla") : Path.of(System.getProperty("user.home"), ".flotilla", "agent");
+    }
+
+    /**
+     * Writes the log in {@code format}: {@code text} is logback.xml's pattern; {@code logfmt} and {@code json} swap
+     * the stderr appender's layout for {@link LogfmtLayout} or {@link JsonLogLayout}. Before anything logs.
+     */
+    private static void logFormat(String format) {
+        if (format.equals("text")) {
+            return;
+        }
+        ch.qos.logback.classic.LoggerContext context =
+                (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.LayoutBase<ch.qos.logback.classic.spi.ILoggingEvent> layout =
+                format.equals("json") ? new JsonLogLayout() : new LogfmtLayout();
+        layout.setContext(context);
+        layout.start();
+        ch.qos.logback.core.encoder.LayoutWrappingEncoder<ch.qos.logback.classic.spi.ILoggingEvent> encoder =
+                new ch.qos.logback.core.encoder.LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.setCharset(java.nio.charset.StandardCharsets.UTF_8);
+        encoder.start();
+        ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> stderr =
+                new ch.qos.logback.core.ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        root.addAppender(stderr);
     }
 
     /** The daemons speak up on warnings (the CLI's default is errors only), unless the user chose a level. */

@@ -33,6 +33,9 @@ final class DevCommand implements Callable<Integer> {
     @Mixin
     ServeOptions serve;
 
+    @Mixin
+    LogOptions log;
+
     @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + DaemonLauncher.DEFAULT_API_PORT,
             description = "The API port of every machine, each on its own address; 0 picks free ports "
                     + "(default: ${DEFAULT-VALUE}).")

@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flotilla kv}: read and write the cluster store by hand, for operators. Talks to etcd
- * directly, so it works when no agent is running.
+ * {@code flotilla kv}: read and write the cluster store's keys. With {@code --etcd} (the default) it talks to
+ * etcd directly, so it works when no agent is running; with {@code --endpoint URL} it asks an agent's
+ * {@code /v1/kv} API ({@link KvOverApi}), which works in dev mode too and is what sidekick units use.
  *
  * <p>These classes name no store type in any field or method signature: picocli reflects on every
  * command when the CLI starts, and that must not load the store (or jetcd) for the fleet commands. The
@@ -21,11 +22,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "kv",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "Read and write keys in the cluster store (etcd).",
-        description = {"For operators: inspect or repair what Flotilla keeps in etcd."},
+        header = "Read and write keys in the cluster store: in etcd, or through an agent's API.",
+        description = {"For operators: inspect or repair what Flotilla keeps in etcd (--etcd, the default).",
+                "For sidekicks: register what a unit serves through any agent's API (--endpoint URL), e.g.",
+                "  flotilla kv put --endpoint \"$FLOTILLA_ENDPOINT\" --ttl 10 /services/web/web01/host core01",
+                "Through the API, keys start with / and the cluster's own keys (/flotilla/) are off limits."},
         subcommands = {KvCommand.Get.class, KvCommand.Put.class, KvCommand.Rm.class, KvCommand.Ls.class},
         footer = {"", "Examples:",
                 "  flotilla kv put /greeting hello --ttl 30 --etcd http://127.0.0.1:2379",
+                "  flotilla kv set /services/web/web01/host core01 --ttl 10 --endpoint http://127.0.0.2:7070",
                 "  flotilla kv get /greeting",
                 "  flotilla kv ls /flotilla/",
                 "  flotilla kv rm --prefix /scratch/"})
@@ -46,6 +51,8 @@ final class KvCommand implements Runnable {
     static final class Get implements java.util.concurrent.Callable<Integer> {
         @Mixin
         EtcdOptions etcd;
+        @Mixin
+        ApiOptions api;
         @Spec
         CommandSpec spec;
         @Option(names = "--prefix", description = "Treat KEY as a prefix and print every key under it.")
@@ -54,17 +61,23 @@ final class KvCommand implements Runnable {
         String key;
 
         @Override
-        public Integer call() {
+        public Integer call() throws dev.flotilla.api.ApiException {
+            if (KvOverApi.chosen(api, etcd)) {
+                return KvOverApi.get(api.client(), key, prefix, spec.commandLine().getOut());
+            }
             return KvOperations.get(etcd, key, prefix, spec.commandLine().getOut());
         }
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    @Command(name = "put", aliases = "set", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             header = "Write a value under a key.",
-            description = {"With --ttl, the key is attached to a new lease and disappears TTL seconds later."})
+            description = {"With --ttl, the key is attached to a new lease and disappears TTL seconds later.",
+                    "'set' is the same command under etcdctl v2's name."})
     static final class Put implements java.util.concurrent.Callable<Integer> {
         @Mixin
         EtcdOptions etcd;
+        @Mixin
+        ApiOptions api;
         @Spec
         CommandSpec spec;
         @Option(names = "--ttl", paramLabel = "SECONDS",
@@ -76,8 +89,11 @@ final class KvCommand implements Runnable {
         String value;
 
         @Override
-        public Integer call() {
+        public Integer call() throws dev.flotilla.api.ApiException {
             Optional<Duration> leaseTtl = parseTtl(ttl);
+            if (KvOverApi.chosen(api, etcd)) {
+                return KvOverApi.put(api.client(), key, value, leaseTtl, spec.commandLine().getOut());
+            }
             return KvOperations.put(etcd, key, value, leaseTtl, spec.commandLine().getOut());
         }
 
@@ -106,6 +122,8 @@ final class KvCommand implements Runnable {
     static final class Rm implements java.util.concurrent.Callable<Integer> {
         @Mixin
         EtcdOptions etcd;
+        @Mixin
+        ApiOptions api;
         @Spec
         CommandSpec spec;
         @Option(names = "--prefix", description = "Delete every key that starts with KEY.")
@@ -114,9 +132,12 @@ final class KvCommand implements Runnable {
         String key;
 
         @Override
-        public Integer call() {
+        public Integer call() throws dev.flotilla.api.ApiException {
             if (prefix && key.isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, "refusing to delete every key: give a non-empty prefix");
+            }
+            if (KvOverApi.chosen(api, etcd)) {
+                return KvOverApi.rm(api.client(), key, prefix, spec.commandLine().getOut());
             }
             return KvOperations.rm(etcd, key, prefix, spec.commandLine().getOut());
         }
@@ -127,6 +148,8 @@ final class KvCommand implements Runnable {
     static final class Ls implements java.util.concurrent.Callable<Integer> {
         @Mixin
         EtcdOptions etcd;
+        @Mixin
+        ApiOptions api;
         @Spec
         CommandSpec spec;
         @Option(names = "--prefix", hidden = true, description = "Accepted for symmetry with get and rm; ls always lists a prefix.")
@@ -136,7 +159,10 @@ final class KvCommand implements Runnable {
         String keyPrefix;
 
         @Override
-        public Integer call() {
+        public Integer call() throws dev.flotilla.api.ApiException {
+            if (KvOverApi.chosen(api, etcd)) {
+                return KvOverApi.ls(api.client(), keyPrefix, spec.commandLine().getOut());
+            }
             return KvOperations.ls(etcd, keyPrefix, spec.commandLine().getOut());
         }
     }

@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
                 SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
                 RestartCommand.class, DestroyCommand.class, CatCommand.class, StatusCommand.class, JournalCommand.class,
                 InspectCommand.class,
+                EventsCommand.class,
                 AgentCommand.class, DevCommand.class,
                 KvCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "The fleet commands (list-machines ... inspect) talk to any agent's API: --endpoint, else",
+        footer = {"", "The fleet commands (list-machines ... inspect, events) talk to any agent's API: --endpoint, else",
                 "$FLOTILLA_ENDPOINT, else $FLEETCTL_ENDPOINT, else " + ApiOptions.DEFAULT_ENDPOINT + ".",
                 "An agent with a token wants it: --token-file, else $FLOTILLA_TOKEN, else ~/.flotilla/token.",
                 "Run 'flotilla COMMAND --help' for a command's options. Set FLOTILLA_DEBUG=1 to see stack traces."})

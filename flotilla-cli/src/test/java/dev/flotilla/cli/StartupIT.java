@@ -18,7 +18,7 @@ class StartupIT extends FleetCliTestBase {
     private static final List<String> SERVER_SIDE = List.of("dev.flotilla.store", "dev.flotilla.registry",
             "dev.flotilla.server", "io.etcd", "io.grpc", "io.netty", "io.javalin", "org.eclipse.jetty", "io.vertx",
             "org.h2", "ch.qos.logback", "org.slf4j", "com.fasterxml.jackson.databind", "dev.flotilla.runtime",
-            "com.github.dockerjava", "org.apache.hc", "com.sun.jna");
+            "com.github.dockerjava", "org.apache.hc", "com.sun.jna", "io.micrometer", "io.prometheus");
 
     @Test
     void listUnitsLoadsNoServerSideClass() throws Exception {
@@ -28,7 +28,8 @@ class StartupIT extends FleetCliTestBase {
 
         for (String[] command : List.of(new String[] {"list-units"}, new String[] {"list-unit-files"},
                 new String[] {"start", "--no-block", "a.service"}, new String[] {"cat", "nope.service"},
-                new String[] {"inspect", "nope.container"})) {
+                new String[] {"inspect", "nope.container"}, new String[] {"kv", "get", "/nope"},
+                new String[] {"events", "--lines", "5"})) {
             List<String> all = new ArrayList<>(List.of(command));
             all.addAll(List.of("--endpoint", cluster.endpoint()));
             CliProcess.Result result = CliProcess.run(CliProcess.Options.defaults().in(dir).jvm("-verbose:class"),

@@ -2,12 +2,15 @@ package dev.flotilla.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.registry.Registry;
 import dev.flotilla.server.ApiSettings;
+import dev.flotilla.server.ClusterEvents;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.embedded.EmbeddedKvStore;
 
@@ -23,10 +26,12 @@ public final class DevCluster implements AutoCloseable {
 
     private final KvStore store;
     private final List<MachineDaemon> machines;
+    private final ClusterEvents events;
 
-    private DevCluster(KvStore store, List<MachineDaemon> machines) {
+    private DevCluster(KvStore store, List<MachineDaemon> machines, ClusterEvents events) {
         this.store = store;
         this.machines = List.copyOf(machines);
+        this.events = events;
     }
 
     /**
@@ -54,23 +59,26 @@ public final class DevCluster implements AutoCloseable {
         }
         KvStore store = EmbeddedKvStore.inMemory();
         List<MachineDaemon> started = new ArrayList<>();
+        // One events log for every machine: they share the store, so N watches of it would see the same events.
+        ClusterEvents events = ClusterEvents.start(Registry.create(store), InstantSource.system(),
+                ClusterEvents.DEFAULT_CAPACITY);
         try {
             for (int i = 0; i < count; i++) {
                 String ip = "127.0.0." + (i + 2);
                 AgentConfig config = AgentConfig.of(store, dataDir.resolve("machine-" + (i + 1)), ip)
                         .withHostname("machine-" + (i + 1))
                         .withMetadata(Map.of("machine", Integer.toString(i + 1)));
-                started.add(MachineDaemon.start(config, new ApiSettings(ip, api.port(), api.pageSize(), api.maxBodyBytes(),
-                        api.diagnostics(), api.token(), api.tls())));
+                started.add(MachineDaemon.start(config, api.onHost(ip).withEvents(events)));
             }
         } catch (DaemonStartException | RuntimeException e) {
             for (MachineDaemon machine : started.reversed()) {
                 machine.drainAndClose(Duration.ofSeconds(30));
             }
+            events.close();
             store.close();
             throw e;
         }
-        return new DevCluster(store, started);
+        return new DevCluster(store, started, events);
     }
 
     /** The machines, in address order. */
@@ -101,6 +109,7 @@ public final class DevCluster implements AutoCloseable {
         for (MachineDaemon machine : machines.reversed()) {
             machine.drainAndClose(Duration.ofSeconds(30));
         }
+        events.close();
         try {
             store.close();
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.flotilla.agent.AgentEvent;
 import dev.flotilla.agent.AgentListener;
 import dev.flotilla.engine.Engine;
+import dev.flotilla.engine.EngineListener;
 import dev.flotilla.engine.EngineSettings;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.store.KvStore;
@@ -20,13 +21,15 @@ final class EngineStarter implements AgentListener {
 
     private final Registry registry;
     private final KvStore store;
+    private final EngineListener listener;
     private final AtomicLong lease = new AtomicLong(Lease.NONE);
     private Engine engine; // guarded by this
     private boolean closed; // guarded by this
 
-    EngineStarter(Registry registry, KvStore store) {
+    EngineStarter(Registry registry, KvStore store, EngineListener listener) {
         this.registry = registry;
         this.store = store;
+        this.listener = listener;
     }
 
     @Override
@@ -37,6 +40,7 @@ final class EngineStarter implements AgentListener {
                 if (engine == null && !closed) {
                     engine = new Engine(registry, store, joined.machineId(), lease::get, InstantSource.system(),
                             EngineSettings.defaults());
+                    engine.addListener(listener);
                     engine.start();
                 }
             }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,11 +21,17 @@ import dev.flotilla.registry.MachineId;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.server.ApiServer;
 import dev.flotilla.server.ApiSettings;
+import dev.flotilla.store.KvStore;
 
 /**
  * Everything one machine runs: its agent, the engine that may lead the cluster from it, and the
  * API server. The store is the caller's (a real agent's etcd connection, or dev mode's shared
  * embedded store) and is not closed here.
+ *
+ * <p>Every store request of the machine goes through one {@link MeteredKvStore}; its API serves the machine's
+ * metrics at {@code GET /metrics} ({@link MachineMetrics}).
+ *
+ * <p>Every unit of the machine sees the API's URL in {@value #ENDPOINT_VARIABLE}, for sidekicks.
  *
  * <p>Start order: the API server first (so the machine registers with its URL), then the agent,
  * then the engine once the agent holds a lease (leadership lives on that lease and dies with it).
@@ -33,17 +41,22 @@ public final class MachineDaemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MachineDaemon.class);
 
+    /** The variable that gives every unit of the machine the URL of its agent's API. */
+    public static final String ENDPOINT_VARIABLE = "FLOTILLA_ENDPOINT";
+
     private final Agent agent;
     private final ApiServer api;
     private final EngineStarter engine;
     private final URI apiUrl;
+    private final MachineMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine, URI apiUrl) {
+    private MachineDaemon(Agent agent, ApiServer api, EngineStarter engine, URI apiUrl, MachineMetrics metrics) {
         this.agent = agent;
         this.api = api;
         this.engine = engine;
         this.apiUrl = apiUrl;
+        this.metrics = metrics;
     }
 
     /**
@@ -71,23 +84,34 @@ public final class MachineDaemon implements AutoCloseable {
         Objects.requireNonNull(apiSettings, "apiSettings");
         String apiHost = apiSettings.host();
         int apiPort = apiSettings.port();
-        Registry registry = Registry.create(agentConfig.store(), agentConfig.registryRoot(), agentConfig.clock());
+        MachineMetrics metrics = new MachineMetrics();
+        // Every request of the machine (agent, engine, API) goes through this one metered view of the store.
+        KvStore store = metrics.meter(agentConfig.store(), agentConfig.clock());
+        Registry registry = Registry.create(store, agentConfig.registryRoot(), agentConfig.clock());
         AgentDiagnostics diagnostics = new AgentDiagnostics();
         ApiServer api;
         try {
-            api = ApiServer.start(registry, apiSettings.withDiagnostics(diagnostics));
+            api = ApiServer.start(registry, apiSettings.withDiagnostics(diagnostics).withMetrics(metrics.registry()));
         } catch (IOException | UncheckedIOException e) {
+            metrics.close();
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         } catch (RuntimeException e) {
+            metrics.close();
             throw new DaemonStartException("cannot serve the API on " + apiHost + ":" + apiPort + ": " + rootMessage(e), e);
         }
         URI advertised = advertised(api.url(), apiHost, agentConfig.publicIp());
-        Agent agent = new Agent(agentConfig.withApiUrl(advertised.toString()));
+        // Sidekicks find their machine's API here (flotilla kv put --endpoint "$FLOTILLA_ENDPOINT" ...), unless the
+        // caller set the variable itself. Never the token: a unit that needs one is given it by its own file.
+        Map<String, String> environment = new TreeMap<>(agentConfig.unitEnvironment());
+        environment.putIfAbsent(ENDPOINT_VARIABLE, advertised.toString());
+        Agent agent = new Agent(agentConfig.withStore(store).withApiUrl(advertised.toString())
+                .withUnitEnvironment(environment));
         diagnostics.attach(agent);
 
-        EngineStarter engine = new EngineStarter(registry, agentConfig.store());
+        EngineStarter engine = new EngineStarter(registry, store, metrics.engineListener());
         try {
             agent.start();
+            agent.subscribe(metrics.bind(agent));
             agent.subscribe(engine);
             // Events before the subscription are not replayed: an agent that joined already is told now.
             AgentStatus status = agent.status();
@@ -99,9 +123,10 @@ public final class MachineDaemon implements AutoCloseable {
             engine.close();
             agent.close();
             api.close();
+            metrics.close();
             throw new DaemonStartException(rootMessage(e), e);
         }
-        return new MachineDaemon(agent, api, engine, advertised);
+        return new MachineDaemon(agent, api, engine, advertised, metrics);
     }
 
     /** This machine's ID (stable across restarts: kept in the data dir). */
@@ -134,6 +159,7 @@ public final class MachineDaemon implements AutoCloseable {
             closeEngine();
             api.close();
             agent.close();
+            metrics.close();
         }
     }
 
@@ -143,6 +169,7 @@ public final class MachineDaemon implements AutoCloseable {
             closeEngine();
             api.close();
             agent.drainAndClose(timeout);
+            metrics.close();
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Told what an {@link Engine} does: every pass it completes as leader (with the decisions it
- * wrote), and every change of its role. The events stream of the API is built on this. Called from
+ * wrote), and every change of its role. Called from
  * the engine's thread, one call at a time, in order; a listener must return quickly (hand work
  * elsewhere). An exception thrown by a listener is logged and the engine goes on.
  */

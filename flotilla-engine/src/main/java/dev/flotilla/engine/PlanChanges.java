@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -64,7 +65,9 @@ final class PlanChanges {
             UnitRecord u = s.units().get(name);
             ScheduleChange change = switch (d) {
                 case Decision.Assign a -> new ScheduleChange.Place(ScheduleEntry.of(u, id(a.machineId())), s.basis(name));
-                case Decision.Move m -> new ScheduleChange.Place(ScheduleEntry.of(u, id(m.to())), s.basis(name));
+                // The move's reason goes with the entry, so that every agent's events stream can say why.
+                case Decision.Move m -> new ScheduleChange.Place(ScheduleEntry.of(u, id(m.to())), s.basis(name),
+                        Optional.of(m.reason()));
                 case Decision.Unassign x -> reasons.containsKey(name)
                         ? new ScheduleChange.MarkUnschedulable(reasons.get(name), s.basis(name))
                         : new ScheduleChange.Unplace(name, s.basis(name));

@@ -54,7 +54,7 @@ final class Codec {
 
     record GlobalUnitJson(String name, String hash, String desiredState) { }
 
-    record ScheduleJson(String unit, String machineId, String desiredState, String hash) { }
+    record ScheduleJson(String unit, String machineId, String desiredState, String hash, String reason) { }
 
     record StateJson(String unit, String hash, String machineId, String loadState, String activeState,
             String subState, Long mainPid, String since, String reason) { }
@@ -80,8 +80,13 @@ final class Codec {
     }
 
     static byte[] encode(ScheduleEntry s) {
+        return encode(s, Optional.empty());
+    }
+
+    /** The entry with the engine's reason for placing it there ({@code machine 2aa4e35a is gone}), if any. */
+    static byte[] encode(ScheduleEntry s, Optional<String> reason) {
         return write(new ScheduleJson(s.unit().name(), s.machineId().value(), s.desiredState().fleetName(),
-                s.hash().hex()));
+                s.hash().hex(), reason.orElse(null)));
     }
 
     static byte[] encode(UnitStateRecord s) {
@@ -123,6 +128,15 @@ final class Codec {
     static ScheduleEntry schedule(KeyValue kv, UnitName expected) {
         return decode(kv, ScheduleJson.class, j -> new ScheduleEntry(same(expected, new UnitName(j.unit()), kv),
                 new MachineId(j.machineId()), DesiredState.parse(j.desiredState()), new ContentHash(j.hash())));
+    }
+
+    /** The engine's reason stored with a schedule entry, if it gave one (a value that does not decode has none). */
+    static Optional<String> scheduleReason(KeyValue kv) {
+        try {
+            return Optional.ofNullable(JSON.readValue(kv.value(), ScheduleJson.class).reason());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     static UnitStateRecord state(KeyValue kv, UnitName unit, MachineId machine) {

@@ -125,10 +125,12 @@ final class EventDecoder {
                     ? decodeOrSkip(kv, () -> new GlobalUnitChanged(Codec.globalUnit(kv, k.name()), rev))
                     : Optional.of(new GlobalUnitRemoved(k.name(), rev));
             case RegistryKey.Schedule k -> put
-                    ? decodeOrSkip(kv, () -> new ScheduleChanged(Codec.schedule(kv, k.unit()), rev))
+                    ? decodeOrSkip(kv, () -> new ScheduleChanged(Codec.schedule(kv, k.unit()), rev,
+                            Codec.scheduleReason(kv)))
                     : Optional.of(new ScheduleRemoved(k.unit(), rev));
             case RegistryKey.MachineSchedule k -> put
-                    ? decodeOrSkip(kv, () -> new ScheduleChanged(onMachine(Codec.schedule(kv, k.unit()), k, kv), rev))
+                    ? decodeOrSkip(kv, () -> new ScheduleChanged(onMachine(Codec.schedule(kv, k.unit()), k, kv), rev,
+                            Codec.scheduleReason(kv)))
                     : Optional.of(new ScheduleRemoved(k.unit(), rev));
             case RegistryKey.Unschedulable k -> put
                     ? decodeOrSkip(kv, () -> new UnschedulableChanged(Codec.unschedulable(kv, k.unit()), rev))

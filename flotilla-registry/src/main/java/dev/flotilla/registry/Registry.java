@@ -42,6 +42,7 @@ public final class Registry {
     private final Schedule schedule;
     private final UnitStates states;
     private final EngineElection election;
+    private final UserKeys userKeys;
 
     private Registry(Context ctx) {
         this.ctx = ctx;
@@ -50,6 +51,7 @@ public final class Registry {
         this.election = new EngineElection(ctx);
         this.schedule = new Schedule(ctx, election);
         this.states = new UnitStates(ctx);
+        this.userKeys = new UserKeys(ctx.store(), ctx.keys().root());
     }
 
     /** A registry under {@value #DEFAULT_ROOT}, with the system clock. */
@@ -97,6 +99,14 @@ public final class Registry {
     /** Engine leader election. */
     public EngineElection election() {
         return election;
+    }
+
+    /**
+     * The keys of the cluster's users beside the registry (sidekicks' service records): any key outside the
+     * root, read and written as given.
+     */
+    public UserKeys userKeys() {
+        return userKeys;
     }
 
     /**

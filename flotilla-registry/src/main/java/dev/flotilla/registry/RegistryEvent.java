@@ -1,6 +1,7 @@
 package dev.flotilla.registry;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.flotilla.unit.UnitName;
 
@@ -110,11 +111,19 @@ public sealed interface RegistryEvent {
      *
      * @param entry the new entry
      * @param revision the store revision of the change
+     * @param reason the engine's reason stored with the entry, when it gave one (a move's: why the unit left
+     *     its previous machine)
      */
-    record ScheduleChanged(ScheduleEntry entry, long revision) implements RegistryEvent {
-        /** Checks that the entry is present. */
+    record ScheduleChanged(ScheduleEntry entry, long revision, Optional<String> reason) implements RegistryEvent {
+        /** Checks that the components are present. */
         public ScheduleChanged {
             Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /** An entry without a reason. */
+        public ScheduleChanged(ScheduleEntry entry, long revision) {
+            this(entry, revision, Optional.empty());
         }
     }
 

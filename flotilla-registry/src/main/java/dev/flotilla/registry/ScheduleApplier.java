@@ -130,7 +130,7 @@ final class ScheduleApplier {
         List<Op> ops = new ArrayList<>(WRITES_PER_CHANGE);
         switch (change) {
             case ScheduleChange.Place p -> {
-                byte[] value = Codec.encode(p.entry());
+                byte[] value = Codec.encode(p.entry(), p.reason());
                 MachineId target = p.entry().machineId();
                 ops.add(new Op.Put(keys.scheduleByUnit(unit), value));
                 ops.add(new Op.Put(keys.scheduleOnMachine(target, unit), value));

@@ -1,6 +1,7 @@
 package dev.flotilla.registry;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.flotilla.unit.UnitName;
 
@@ -22,12 +23,20 @@ public sealed interface ScheduleChange {
      *
      * @param entry the new placement
      * @param basis what it was planned against
+     * @param reason why the unit goes there, stored with the entry for anyone watching the schedule
+     *     (the events stream): e.g. why it left its previous machine ({@code machine 2aa4e35a is gone})
      */
-    record Place(ScheduleEntry entry, ScheduleBasis basis) implements ScheduleChange {
+    record Place(ScheduleEntry entry, ScheduleBasis basis, Optional<String> reason) implements ScheduleChange {
         /** Checks that no component is null. */
         public Place {
             Objects.requireNonNull(entry, "entry");
             Objects.requireNonNull(basis, "basis");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /** A placement without a reason (a unit placed for the first time, or its entry rewritten in place). */
+        public Place(ScheduleEntry entry, ScheduleBasis basis) {
+            this(entry, basis, Optional.empty());
         }
 
         @Override

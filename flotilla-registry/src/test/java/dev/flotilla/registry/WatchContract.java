@@ -312,4 +312,25 @@ abstract class WatchContract extends RegistryTestBase {
 
         assertThat(storeRevision()).isEqualTo(before);
     }
+
+    @Test
+    void aMovesReasonIsStoredWithTheEntryAndReachesEveryWatcher() throws Exception {
+        UnitRecord web = submit("web.service", DesiredState.LAUNCHED);
+        place("web.service", M1);
+        Recorder recorder = new Recorder();
+        RegistrySnapshot s = registry.snapshot();
+        try (Watch watch = registry.watch(s.revision() + 1, recorder)) {
+            registry.schedule().apply(List.of(new ScheduleChange.Place(ScheduleEntry.of(web, M2),
+                    s.basis(web.name()), java.util.Optional.of("machine 11111111 is gone"))));
+            await().atMost(WAIT).until(() -> recorder.events.stream().anyMatch(e -> e instanceof ScheduleChanged));
+        }
+        assertThat(recorder.problems).isEmpty();
+        assertThat(recorder.events).filteredOn(e -> e instanceof ScheduleChanged).singleElement()
+                .satisfies(e -> {
+                    ScheduleChanged changed = (ScheduleChanged) e;
+                    assertThat(changed.entry()).isEqualTo(ScheduleEntry.of(web, M2));
+                    assertThat(changed.reason()).contains("machine 11111111 is gone");
+                });
+        assertThat(registry.schedule().get(web.name())).contains(ScheduleEntry.of(web, M2));
+    }
 }

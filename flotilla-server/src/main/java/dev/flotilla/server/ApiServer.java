@@ -3,6 +3,7 @@ package dev.flotilla.server;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,6 +33,8 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The HTTP API of a Flotilla cluster, over a {@link Registry}: fleet's v1 API at {@code /fleet/v1/} and
@@ -44,7 +47,8 @@ import io.javalin.http.HttpResponseException;
  * reach must have a token.
  *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
- * (naming the unit file, line and reason), 401 without the token, 404 for unknown units and paths, 405, 409
+ * (naming the unit file, line and reason), 401 without the token, 403 for a {@code /v1/kv} key among the
+ * cluster's own, 404 for unknown units, keys and paths, 405, 409
  * when concurrent writers kept a unit changing, 413 for bodies over the limit, 415 for a PUT that is not JSON,
  * 501 for what is not served yet, 502/504 when the machine running a unit fails or does not answer a forwarded
  * status or journal request, 503 when the store fails, 500 for bugs (logged). Requests the web server refuses
@@ -64,12 +68,20 @@ public final class ApiServer implements AutoCloseable {
     /** How long forwarding a status or journal request waits for that machine's answer. */
     static final Duration FORWARD_READ_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How often a quiet events stream sends a comment line, so that connections stay open and dead ones are found. */
+    static final Duration EVENTS_HEARTBEAT = Duration.ofSeconds(15);
+
     private final Javalin app;
     private final URI url;
+    private final EventsResource streams;
+    /** The events this server watches for itself; empty when they were given (and are closed by their owner). */
+    private final Optional<ClusterEvents> ownEvents;
 
-    private ApiServer(Javalin app, URI url) {
+    private ApiServer(Javalin app, URI url, EventsResource streams, Optional<ClusterEvents> ownEvents) {
         this.app = app;
         this.url = url;
+        this.streams = streams;
+        this.ownEvents = ownEvents;
     }
 
     /**
@@ -93,18 +105,25 @@ public final class ApiServer implements AutoCloseable {
         SSLSocketFactory forwardingTls = TlsFiles.context(settings.tls().map(ApiTls::certFile).orElse(null),
                 settings.tls().map(ApiTls::keyFile).orElse(null),
                 settings.tls().flatMap(ApiTls::trustedForPeers).orElse(null)).getSocketFactory();
-        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls));
+        Optional<ClusterEvents> ownEvents = settings.events().isPresent() ? Optional.empty()
+                : Optional.of(ClusterEvents.start(registry, InstantSource.system(), ClusterEvents.DEFAULT_CAPACITY));
+        EventsResource streams = new EventsResource(settings.events().orElseGet(ownEvents::orElseThrow), EVENTS_HEARTBEAT);
+        ApiMetrics metrics = new ApiMetrics(settings.metrics()
+                .orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                settings.events().orElseGet(ownEvents::orElseThrow));
+        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls, streams, metrics));
         try {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
+            ownEvents.ifPresent(ClusterEvents::close);
             throw new IOException("cannot serve the API on " + settings.host() + ":" + settings.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         URI url = URI.create((tls.isPresent() ? "https://" : "http://")
                 + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + app.port());
         LOG.info("Serving the API at {} for registry {}", url, registry.root());
-        return new ApiServer(app, url);
+        return new ApiServer(app, url, streams, ownEvents);
     }
 
     /**
@@ -120,14 +139,16 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops serving and releases the port. Idempotent. */
+    /** Stops serving (ending its events streams) and releases the port. Idempotent. */
     @Override
     public void close() {
+        streams.close();
         app.stop();
+        ownEvents.ifPresent(ClusterEvents::close);
     }
 
     private static void configure(JavalinConfig config, Registry registry, ApiSettings settings, Optional<SSLContext> tls,
-            SSLSocketFactory forwardingTls) {
+            SSLSocketFactory forwardingTls, EventsResource streams, ApiMetrics metrics) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -140,6 +161,7 @@ public final class ApiServer implements AutoCloseable {
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.router.ignoreTrailingSlashes = true;
+        config.requestLogger.http(metrics::record);
         tls.ifPresent(context -> config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings, context)));
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
 
@@ -150,6 +172,7 @@ public final class ApiServer implements AutoCloseable {
         ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
                 new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
                         forwardingTls));
+        KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
         int maxBody = settings.maxBodyBytes();
 
         Optional<Authentication> authentication = settings.token().map(Authentication::new);
@@ -174,6 +197,13 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
         config.routes.get("/v1/units/{name}/inspect", extensions::inspect);
+        config.routes.get("/v1/events", streams::stream);
+        config.routes.get("/metrics", metrics::scrape);
+        config.routes.get(KvResource.PATH, kv::list);
+        config.routes.delete(KvResource.PATH, kv::deletePrefix);
+        config.routes.get(KvResource.PATH + "/<key>", kv::get);
+        config.routes.put(KvResource.PATH + "/<key>", kv::put);
+        config.routes.delete(KvResource.PATH + "/<key>", kv::delete);
 
         config.routes.exception(ApiFailure.class, (e, ctx) -> Json.error(ctx, e.status(), e.getMessage()));
         config.routes.exception(HttpResponseException.class, ApiServer::frameworkFailure);

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.flotilla.api.ApiToken;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * How an {@link ApiServer} serves: where it listens, how large a page and a request body may be, what
@@ -22,9 +23,14 @@ import dev.flotilla.api.ApiToken;
  *     to serve on an address that is not loopback (see {@link ApiServer#start}). Also sent when forwarding
  *     status and journal requests to other agents, so every agent of a cluster uses the same token
  * @param tls when present, the API is served over HTTPS only (and mutual TLS when it names a client CA)
+ * @param events the events {@code GET /v1/events} serves; when absent, the server watches its registry for them
+ *     itself (and stops doing so when it closes). Dev mode's machines share one: they share one store
+ * @param metrics the machine's metrics, which the server adds its own to and serves at {@code GET /metrics}; when
+ *     absent, it serves a registry of its own with the API's metrics only
  */
 public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics,
-        Optional<ApiToken> token, Optional<ApiTls> tls) {
+        Optional<ApiToken> token, Optional<ApiTls> tls, Optional<ClusterEvents> events,
+        Optional<PrometheusMeterRegistry> metrics) {
 
     /** fleet's page size. */
     public static final int DEFAULT_PAGE_SIZE = 100;
@@ -45,6 +51,8 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
         Objects.requireNonNull(diagnostics, "diagnostics");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(metrics, "metrics");
         if (host.isBlank()) {
             throw new IllegalArgumentException("the API needs an address to listen on");
         }
@@ -65,32 +73,47 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
      */
     public static ApiSettings on(String host, int port) {
         return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** These settings with pages of {@code size} items. */
     public ApiSettings withPageSize(int size) {
-        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token, tls);
+        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token, tls, events, metrics);
     }
 
     /** These settings with request bodies limited to {@code bytes}. */
     public ApiSettings withMaxBodyBytes(int bytes) {
-        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token, tls);
+        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token, tls, events, metrics);
     }
 
     /** These settings with {@code source} answering unit status and journal requests. */
     public ApiSettings withDiagnostics(UnitDiagnostics source) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token, tls);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token, tls, events, metrics);
     }
 
     /** These settings with every request needing {@code required} (empty: no token, loopback only). */
     public ApiSettings withToken(Optional<ApiToken> required) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required, tls);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required, tls, events, metrics);
     }
 
     /** These settings serving HTTPS as {@code settings} say (empty: plain HTTP). */
     public ApiSettings withTls(Optional<ApiTls> settings) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, settings);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, settings, events, metrics);
+    }
+
+    /** These settings serving the events of {@code source} (shared with other servers) instead of watching for them. */
+    public ApiSettings withEvents(ClusterEvents source) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, Optional.of(source), metrics);
+    }
+
+    /** These settings adding the API's metrics to {@code registry} and serving it at {@code GET /metrics}. */
+    public ApiSettings withMetrics(PrometheusMeterRegistry registry) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, Optional.of(registry));
+    }
+
+    /** These settings on another address (the same port, token, TLS and the rest). */
+    public ApiSettings onHost(String address) {
+        return new ApiSettings(address, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, metrics);
     }
 
     /**

@@ -72,7 +72,7 @@ final class UnitSubmissions {
     }
 
     /** fleet's check: exactly one Content-Type, and it is JSON. */
-    private static void requireJson(Context ctx) {
+    static void requireJson(Context ctx) {
         List<String> types = java.util.Collections.list(ctx.req().getHeaders("Content-Type"));
         String type = types.size() == 1 ? types.getFirst().split(";", 2)[0].trim().toLowerCase(Locale.ROOT) : "";
         if (!type.equals("application/json")) {

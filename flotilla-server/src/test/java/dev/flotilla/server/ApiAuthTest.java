@@ -67,7 +67,12 @@ class ApiAuthTest extends ApiTestBase {
                 new String[] {"PATCH", "/fleet/v1/machines", "[]"}, new String[] {"GET", "/v1/health"},
                 new String[] {"GET", "/v1/units/db.service/placement"}, new String[] {"GET", "/v1/units/db.service/status"},
                 new String[] {"GET", "/v1/units/db.service/journal?lines=5"}, new String[] {"GET", "/no/such/path"},
-                new String[] {"POST", "/fleet/v1/units"}, new String[] {"PUT", "/fleet/v1/units/big.service", "x".repeat(5 << 20)});
+                new String[] {"POST", "/fleet/v1/units"}, new String[] {"PUT", "/fleet/v1/units/big.service", "x".repeat(5 << 20)},
+                new String[] {"GET", "/v1/events"}, new String[] {"GET", "/v1/events?follow=false&last=10"},
+                new String[] {"GET", "/metrics"},
+                new String[] {"GET", "/v1/kv/services/web/web01"}, new String[] {"GET", "/v1/kv?prefix=/"},
+                new String[] {"PUT", "/v1/kv/services/web/web01", "{\"value\":\"x\"}"},
+                new String[] {"DELETE", "/v1/kv/services/web/web01"}, new String[] {"DELETE", "/v1/kv?prefix=/services/"});
         for (String[] r : requests) {
             Answer a = send(r[0], r[1], null, r.length > 2 ? r[2] : null);
             assertThat(a.status()).as("%s %s: %s", r[0], r[1], a.response()).isEqualTo(401);
@@ -106,6 +111,11 @@ class ApiAuthTest extends ApiTestBase {
         assertThat(send("PUT", "/fleet/v1/units/a.service", "Bearer " + TOKEN, unit).status()).isEqualTo(201);
         assertThat(send("GET", "/fleet/v1/units/a.service", "bearer " + TOKEN, null).status()).isEqualTo(200);
         assertThat(send("GET", "/v1/health", "Bearer " + TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", "Bearer " + TOKEN, null).status()).isEqualTo(200);
+        try (SseClient events = SseClient.open(server.url(), "/v1/events",
+                java.util.Map.of("Authorization", "Bearer " + TOKEN))) {
+            assertThat(events.status()).isEqualTo(200);
+        }
         Answer missing = send("GET", "/no/such/path", "Bearer " + TOKEN, null);
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.challenge()).isNull();

@@ -37,6 +37,7 @@ final class Cluster implements AutoCloseable {
     final KvStore store;
     final Registry registry;
     private final List<Long> leases = new ArrayList<>();
+    private final Map<MachineId, Long> machineLeases = new java.util.HashMap<>();
 
     private Cluster(KvStore store, Registry registry) {
         this.store = store;
@@ -60,6 +61,7 @@ final class Cluster implements AutoCloseable {
     MachineId machine(MachineId id, String ip, Map<String, String> metadata) throws StoreException {
         long lease = store.grantLease(Duration.ofSeconds(60)).id();
         leases.add(lease);
+        machineLeases.put(id, lease);
         registry.machines().register(Machine.of(id, ip, metadata, "http://" + ip + ":7070", "host-" + id.shortId(), T0),
                 lease);
         return id;
@@ -71,6 +73,24 @@ final class Cluster implements AutoCloseable {
         UnitRecord u = s.units().get(new UnitName(unit));
         check(registry.schedule().apply(List.of(new ScheduleChange.Place(ScheduleEntry.of(u, machine),
                 s.basis(u.name())))));
+    }
+
+    /** Moves {@code unit} to {@code machine} with the engine's {@code reason}, as the engine does. */
+    void move(String unit, MachineId machine, String reason) throws StoreException {
+        RegistrySnapshot s = registry.snapshot();
+        UnitRecord u = s.units().get(new UnitName(unit));
+        check(registry.schedule().apply(List.of(new ScheduleChange.Place(ScheduleEntry.of(u, machine),
+                s.basis(u.name()), java.util.Optional.of(reason)))));
+    }
+
+    /** The machine's engine campaigns for the leadership on the machine's lease, as it does when it starts. */
+    void lead(MachineId machine) throws StoreException {
+        registry.election().campaign(machine, machineLeases.get(machine)).orElseThrow();
+    }
+
+    /** The machine leaves: its lease is revoked, so its key and its unit states go, as when its agent dies. */
+    void leave(MachineId machine) throws StoreException {
+        store.revokeLease(machineLeases.remove(machine));
     }
 
     /** Records why {@code unit} cannot be placed, as the engine does. */
@@ -85,8 +105,11 @@ final class Cluster implements AutoCloseable {
     void publish(String unit, MachineId machine, String load, String active, String sub) throws StoreException {
         UnitName name = new UnitName(unit);
         UnitRecord u = registry.units().get(name).orElseThrow();
-        long lease = store.grantLease(Duration.ofSeconds(60)).id();
-        leases.add(lease);
+        Long lease = machineLeases.get(machine); // on the machine's lease, as its agent does, when it registered
+        if (lease == null) {
+            lease = store.grantLease(Duration.ofSeconds(60)).id();
+            leases.add(lease);
+        }
         registry.states().publish(UnitStateRecord.of(name, u.hash(), machine, load, active, sub, T0), lease);
     }
 

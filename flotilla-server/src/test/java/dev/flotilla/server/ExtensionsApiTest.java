@@ -56,4 +56,18 @@ class ExtensionsApiTest extends ApiTestBase {
         Http.Response journal = http.get("/v1/units/a.service/journal?lines=20");
         assertThat(journal.status()).isEqualTo(501);
     }
+
+    @Test
+    void metricsCountRequestsByRouteTemplateAndStatusInPrometheusTextFormat() {
+        assertThat(http.get("/fleet/v1/units/a.service").status()).isEqualTo(404);
+        assertThat(http.get("/fleet/v1/units/b.service").status()).isEqualTo(404);
+        Http.Response r = http.get("/metrics");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("text/plain; version=0.0.4");
+        assertThat(r.body()).contains("# TYPE flotilla_api_requests_seconds summary")
+                .contains("flotilla_api_requests_seconds_count{method=\"GET\",route=\"/fleet/v1/units/{name}\","
+                        + "status=\"404\"} 2")
+                .contains("flotilla_events_subscribers 0")
+                .doesNotContain("a.service");
+    }
 }
