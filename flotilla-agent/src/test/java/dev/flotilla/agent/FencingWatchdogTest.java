@@ -87,8 +87,14 @@ class FencingWatchdogTest {
         assertThat(Files.exists(Heartbeat.fencedMarker(heartbeat(config)))).isTrue();
 
         Agent second = cluster.start(config);
-        long after = pid(cluster.awaitState("web.service", second, "active/running"));
-        assertThat(after).isNotEqualTo(before);
+        // Adopting the fenced unit, the new agent may first publish its old run's state (its main process gone),
+        // then runs it again: wait for the new run's main process.
+        await().atMost(BOUND).until(() -> cluster.state("web.service", second)
+                .filter(s -> TestCluster.stateName(s).equals("active/running") && s.mainPid().isPresent()
+                        && s.mainPid().getAsLong() != before)
+                .isPresent());
+        long after = pid(cluster.state("web.service", second).orElseThrow());
+        assertThat(alive(after)).isTrue();
         assertThat(TestCluster.journal(second, "web.service")).contains("fenced by the watchdog at");
         await().atMost(BOUND).until(() -> !Files.exists(Heartbeat.fencedMarker(heartbeat(config))));
         await().atMost(BOUND).until(() -> alive(watchdog(config)));
