@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,18 +12,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flotilla.runtime.JournalEntry;
 import dev.flotilla.runtime.StartRequest;
-import dev.flotilla.runtime.Subscription;
 import dev.flotilla.runtime.UnitOperationException;
 import dev.flotilla.runtime.UnitStatus;
 import dev.flotilla.runtime.docker.Engine.EngineException;
 import dev.flotilla.runtime.support.StateDirectoryRuntime;
+import dev.flotilla.runtime.support.UnitJournal;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -53,7 +50,7 @@ public final class DockerRuntime extends StateDirectoryRuntime<ContainerUnit> {
     private final EngineWatch watch;
 
     private DockerRuntime(DockerRuntimeConfig config) {
-        super(config.stateDir(), UNIT_TYPES, "Docker runtime");
+        super(config.stateDir(), UNIT_TYPES, "Docker runtime", config.journalMaxBytes());
         this.config = config;
         this.engine = new Engine(config.dockerHost());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("flotilla-docker-timer").factory());
@@ -124,54 +121,6 @@ public final class DockerRuntime extends StateDirectoryRuntime<ContainerUnit> {
     }
 
     @Override
-    public void forget(UnitName unit) throws UnitOperationException {
-        ensureAdopted();
-        ContainerUnit u = units.get(unit);
-        if (u == null) {
-            return;
-        }
-        if (!u.status().isSettled()) {
-            throw new UnitOperationException(unit + " is " + u.status().stateName() + "; stop it before forgetting it");
-        }
-        try {
-            u.forget();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot forget " + unit + ": " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new UnitOperationException(e.getMessage(), e);
-        }
-        units.remove(unit);
-    }
-
-    @Override
-    public List<JournalEntry> journal(UnitName unit, int lines) throws UnitOperationException {
-        ContainerUnit u = units.get(unit);
-        try {
-            if (u != null) {
-                return u.journal.tail(lines);
-            }
-            Path dir = unitDir(unit);
-            return Files.isDirectory(dir) ? new ContainerJournal(dir, config.journalMaxBytes()).tail(lines) : List.of();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer)
-            throws UnitOperationException {
-        ContainerUnit u = units.get(unit);
-        if (u == null) {
-            throw new UnitOperationException("unknown unit " + unit + ": it has not run on this machine");
-        }
-        try {
-            return u.journal.follow(lines, consumer);
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
     public Map<String, String> details(UnitName unit) {
         ContainerUnit u = units.get(unit);
         return u == null ? Map.of() : u.details();
@@ -213,6 +162,20 @@ public final class DockerRuntime extends StateDirectoryRuntime<ContainerUnit> {
     @Override
     protected UnitStatus statusOf(ContainerUnit unit) {
         return unit.status();
+    }
+
+    @Override
+    protected UnitJournal journalOf(ContainerUnit unit) {
+        return unit.journal;
+    }
+
+    @Override
+    protected void deleteState(ContainerUnit unit) throws IOException, UnitOperationException {
+        try {
+            unit.forget();
+        } catch (IllegalStateException e) {
+            throw new UnitOperationException(e.getMessage(), e);
+        }
     }
 
     private final class Context implements RuntimeContext {

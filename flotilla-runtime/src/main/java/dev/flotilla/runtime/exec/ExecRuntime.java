@@ -3,7 +3,6 @@ package dev.flotilla.runtime.exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,14 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flotilla.runtime.JournalEntry;
 import dev.flotilla.runtime.StartRequest;
-import dev.flotilla.runtime.Subscription;
 import dev.flotilla.runtime.UnitOperationException;
 import dev.flotilla.runtime.UnitStatus;
 import dev.flotilla.runtime.support.StateDirectoryRuntime;
@@ -51,7 +47,7 @@ public final class ExecRuntime extends StateDirectoryRuntime<ServiceUnit> {
 
     private ExecRuntime(ExecRuntimeConfig config, ProcessLauncher launcher, ExecWatchdog watchdog, String bootId)
             throws IOException {
-        super(config.stateDir(), UNIT_TYPES, "exec runtime");
+        super(config.stateDir(), UNIT_TYPES, "exec runtime", config.journalMaxBytes());
         this.config = config;
         this.watchdog = watchdog;
         this.watcher = new DirectoryWatcher("flotilla-exec-watch");
@@ -129,54 +125,6 @@ public final class ExecRuntime extends StateDirectoryRuntime<ServiceUnit> {
         }
     }
 
-    @Override
-    public void forget(UnitName unit) throws UnitOperationException {
-        ensureAdopted();
-        ServiceUnit u = units.get(unit);
-        if (u == null) {
-            return;
-        }
-        if (!u.isIdle() || !u.status().isSettled()) {
-            throw new UnitOperationException(unit + " is " + u.status().stateName() + "; stop it before forgetting it");
-        }
-        try {
-            u.deleteState();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot forget " + unit + ": " + e.getMessage(), e);
-        }
-        units.remove(unit);
-    }
-
-    @Override
-    public List<JournalEntry> journal(UnitName unit, int lines) throws UnitOperationException {
-        ServiceUnit u = units.get(unit);
-        try {
-            if (u != null) {
-                u.output.tailer.drain();
-                return u.output.journal.tail(lines);
-            }
-            Path dir = unitDir(unit);
-            return Files.isDirectory(dir) ? new UnitJournal(dir, config.journalMaxBytes()).tail(lines) : List.of();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer)
-            throws UnitOperationException {
-        ServiceUnit u = units.get(unit);
-        if (u == null) {
-            throw new UnitOperationException("unknown unit " + unit + ": it has not run on this machine");
-        }
-        try {
-            u.output.tailer.drain();
-            return u.output.journal.follow(lines, consumer);
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -232,6 +180,22 @@ public final class ExecRuntime extends StateDirectoryRuntime<ServiceUnit> {
     @Override
     protected UnitStatus statusOf(ServiceUnit unit) {
         return unit.status();
+    }
+
+    @Override
+    protected UnitJournal journalOf(ServiceUnit unit) throws IOException {
+        unit.output.tailer.drain();
+        return unit.output.journal;
+    }
+
+    @Override
+    protected boolean isForgettable(ServiceUnit unit) {
+        return unit.isIdle() && unit.status().isSettled();
+    }
+
+    @Override
+    protected void deleteState(ServiceUnit unit) throws IOException {
+        unit.deleteState();
     }
 
     private void register(ServiceUnit unit) throws IOException {

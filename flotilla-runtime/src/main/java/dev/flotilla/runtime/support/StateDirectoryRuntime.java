@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.flotilla.runtime.JournalEntry;
 import dev.flotilla.runtime.Runtime;
 import dev.flotilla.runtime.StartRequest;
 import dev.flotilla.runtime.Subscription;
@@ -27,10 +29,12 @@ import dev.flotilla.unit.UnitName;
 /**
  * The bookkeeping every {@link Runtime} over a state directory shares, whatever runs its units: the units
  * it knows by name, one directory each in the state directory (named after the unit, with a {@code
- * state.properties} record once the unit has run); adoption of the units a previous runtime left there, once,
- * under a lock that also guards the creation of units; the state listeners; and the closed flag. The exec
- * runtime and the Docker runtime extend it; a subclass says how a unit is adopted from its directory, how a
- * new one is made and what its status is, and does the rest of {@link Runtime} itself.
+ * state.properties} record once the unit has run, and its {@link UnitJournal}); adoption of the units a
+ * previous runtime left there, once, under a lock that also guards the creation of units; status, forget and
+ * the journal; the state listeners; and the closed flag. The exec runtime and the Docker runtime extend it;
+ * a subclass says how a unit is adopted from its directory, how a new one is made, what its status and
+ * journal are and how its state is deleted, and does the rest of {@link Runtime} (start, stop, restart,
+ * close) itself.
  *
  * <p>Thread-safe: units are created and adopted under {@link #adoptLock}; the unit map is concurrent.
  *
@@ -48,6 +52,7 @@ public abstract class StateDirectoryRuntime<U> implements Runtime {
     private final Path stateDir;
     private final Set<String> unitTypes;
     private final String description;
+    private final long journalMaxBytes;
     private volatile boolean adopted;
     private volatile boolean closed;
 
@@ -55,11 +60,13 @@ public abstract class StateDirectoryRuntime<U> implements Runtime {
      * @param stateDir the runtime's state directory (it must exist)
      * @param unitTypes the unit types the runtime runs, for {@link #unitTypes()}
      * @param description how messages name the runtime, e.g. {@code exec runtime}
+     * @param journalMaxBytes the bound of each unit's journal, for reading the journal of a unit not known
      */
-    protected StateDirectoryRuntime(Path stateDir, Set<String> unitTypes, String description) {
+    protected StateDirectoryRuntime(Path stateDir, Set<String> unitTypes, String description, long journalMaxBytes) {
         this.stateDir = stateDir;
         this.unitTypes = Set.copyOf(unitTypes);
         this.description = description;
+        this.journalMaxBytes = journalMaxBytes;
     }
 
     /**
@@ -81,6 +88,28 @@ public abstract class StateDirectoryRuntime<U> implements Runtime {
 
     /** The unit's current status. */
     protected abstract UnitStatus statusOf(U unit);
+
+    /**
+     * The unit's journal, up to date: what the unit wrote so far is in it.
+     *
+     * @throws IOException when what the unit wrote cannot be read into the journal
+     */
+    protected abstract UnitJournal journalOf(U unit) throws IOException;
+
+    /**
+     * Whether the unit may be forgotten now; by default when its status is settled (inactive or failed).
+     */
+    protected boolean isForgettable(U unit) {
+        return statusOf(unit).isSettled();
+    }
+
+    /**
+     * Deletes the record of a unit being forgotten (its journal stays); it leaves {@link #units} afterwards.
+     *
+     * @throws IOException when the record cannot be deleted
+     * @throws UnitOperationException when the unit cannot be forgotten, with the reason
+     */
+    protected abstract void deleteState(U unit) throws IOException, UnitOperationException;
 
     /**
      * Runs once after the units in the state directory were adopted, outside {@link #adoptLock}, in the thread
@@ -154,6 +183,57 @@ public abstract class StateDirectoryRuntime<U> implements Runtime {
     @Override
     public List<UnitStatus> statuses() {
         return units.values().stream().map(this::statusOf).sorted(Comparator.comparing(UnitStatus::unit)).toList();
+    }
+
+    @Override
+    public void forget(UnitName unit) throws UnitOperationException {
+        ensureAdopted();
+        U u = units.get(unit);
+        if (u == null) {
+            return;
+        }
+        if (!isForgettable(u)) {
+            throw new UnitOperationException(unit + " is " + statusOf(u).stateName() + "; stop it before forgetting it");
+        }
+        try {
+            deleteState(u);
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot forget " + unit + ": " + e.getMessage(), e);
+        }
+        units.remove(unit);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A unit this runtime does not know (forgotten, say) is read from its directory, when there is one.
+     */
+    @Override
+    public List<JournalEntry> journal(UnitName unit, int lines) throws UnitOperationException {
+        U u = units.get(unit);
+        try {
+            if (u != null) {
+                return journalOf(u).tail(lines);
+            }
+            Path dir = unitDir(unit);
+            return Files.isDirectory(dir) ? new UnitJournal(dir, journalMaxBytes).tail(lines) : List.of();
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer)
+            throws UnitOperationException {
+        U u = units.get(unit);
+        if (u == null) {
+            throw new UnitOperationException("unknown unit " + unit + ": it has not run on this machine");
+        }
+        try {
+            return journalOf(u).follow(lines, consumer);
+        } catch (IOException e) {
+            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
