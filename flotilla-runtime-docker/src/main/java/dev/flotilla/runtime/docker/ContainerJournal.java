@@ -1,112 +1,29 @@
 package dev.flotilla.runtime.docker;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.flotilla.runtime.JournalEntry;
-import dev.flotilla.runtime.Subscription;
+import dev.flotilla.runtime.support.UnitJournal;
 
 /**
  * A container unit's journal: the container's stdout and stderr lines stamped with the engine's
- * timestamps, and the runtime's own lines ({@code flotilla[pid]}), in {@code journal} and, rotated, {@code
- * journal.1}: the same files and layout as the exec runtime's journals ({@link JournalEntry#format()}, one
- * line each), bounded by {@code maxBytes}. Thread-safe: appends, reads and follower registration are
- * serialised on this object, so a follower sees every entry once and in order.
+ * timestamps, and the runtime's own lines ({@code flotilla[pid]}), in the files and layout of every
+ * unit's {@link UnitJournal}. A line break inside an entry is written as a space, so that each entry
+ * stays one line. Adds {@link #cursor}, where the container's log already in the journal ends.
+ * Thread-safe, like {@link UnitJournal}.
  */
-final class ContainerJournal {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ContainerJournal.class);
-
-    private final Path current;
-    private final Path previous;
-    private final long maxBytes;
-    private final List<Consumer<JournalEntry>> followers = new CopyOnWriteArrayList<>();
+final class ContainerJournal extends UnitJournal {
 
     ContainerJournal(Path unitDir, long maxBytes) {
-        this.current = unitDir.resolve("journal");
-        this.previous = unitDir.resolve("journal.1");
-        this.maxBytes = maxBytes;
+        super(unitDir, maxBytes);
     }
 
-    /** Appends {@code entries}, rotating when the current file would pass half the bound, then tells the followers. */
-    synchronized void append(List<JournalEntry> entries) throws IOException {
-        if (entries.isEmpty()) {
-            return;
-        }
-        long size = Files.exists(current) ? Files.size(current) : 0;
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        for (JournalEntry e : entries) {
-            byte[] line = (e.format().replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8);
-            if (size + pending.size() + line.length > maxBytes / 2 && size + pending.size() > 0) {
-                write(pending);
-                Files.move(current, previous, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                size = 0;
-            }
-            pending.write(line);
-        }
-        write(pending);
-        for (Consumer<JournalEntry> f : followers) {
-            for (JournalEntry e : entries) {
-                try {
-                    f.accept(e);
-                } catch (RuntimeException ex) {
-                    LOG.warn("journal follower failed; it is dropped", ex);
-                    followers.remove(f);
-                    break;
-                }
-            }
-        }
-    }
-
-    private void write(ByteArrayOutputStream pending) throws IOException {
-        try (OutputStream out = Files.newOutputStream(current, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            pending.writeTo(out);
-        }
-        pending.reset();
-    }
-
-    /** The last {@code lines} entries, oldest first. */
-    synchronized List<JournalEntry> tail(int lines) throws IOException {
-        Deque<JournalEntry> last = new ArrayDeque<>();
-        if (lines <= 0) {
-            return List.of();
-        }
-        for (Path p : List.of(previous, current)) {
-            if (!Files.exists(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-                last.addLast(parse(line));
-                if (last.size() > lines) {
-                    last.removeFirst();
-                }
-            }
-        }
-        return new ArrayList<>(last);
-    }
-
-    /** Replays the last {@code lines} entries to {@code consumer}, then every new one until closed. */
-    synchronized Subscription follow(int lines, Consumer<JournalEntry> consumer) throws IOException {
-        tail(lines).forEach(consumer);
-        followers.add(consumer);
-        return () -> followers.remove(consumer);
+    @Override
+    protected String line(JournalEntry entry) {
+        return entry.format().replace('\n', ' ');
     }
 
     /**
@@ -130,18 +47,6 @@ final class ContainerJournal {
             }
         }
         return last == null ? LogCursor.START : new LogCursor(last, count);
-    }
-
-    static JournalEntry parse(String line) {
-        try {
-            int space = line.indexOf(' ');
-            int open = line.indexOf('[', space);
-            int close = line.indexOf("]: ", open);
-            return new JournalEntry(Instant.parse(line.substring(0, space)), line.substring(space + 1, open),
-                    Long.parseLong(line.substring(open + 1, close)), line.substring(close + 3));
-        } catch (DateTimeParseException | IndexOutOfBoundsException | NumberFormatException e) {
-            return new JournalEntry(Instant.EPOCH, "?", 0, line);
-        }
     }
 
     /**

@@ -6,16 +6,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.TreeMap;
 
 import dev.flotilla.runtime.ActiveState;
 import dev.flotilla.runtime.LimitReport;
@@ -24,8 +20,8 @@ import dev.flotilla.runtime.ProcessExit;
 import dev.flotilla.runtime.StartRequest;
 import dev.flotilla.runtime.SubState;
 import dev.flotilla.runtime.UnitStatus;
+import dev.flotilla.runtime.support.RecordFiles;
 import dev.flotilla.unit.ContentHash;
-import dev.flotilla.unit.MachineFacts;
 import dev.flotilla.unit.UnitDefinition;
 import dev.flotilla.unit.UnitName;
 
@@ -55,38 +51,20 @@ final class ContainerRecord {
     void save(Path dir) throws IOException {
         Properties p = new Properties();
         UnitStatus s = status;
-        p.setProperty("load", s.load().name());
-        p.setProperty("active", s.active().name());
-        p.setProperty("sub", s.sub().name());
-        p.setProperty("since", s.since().toString());
-        s.mainPid().ifPresent(pid -> p.setProperty("mainPid", Long.toString(pid)));
-        s.lastExit().ifPresent(e -> p.setProperty("lastExit", exitText(e)));
-        s.reason().ifPresent(r -> p.setProperty("reason", r));
-        p.setProperty("restarts", Integer.toString(s.restarts()));
-        s.hash().ifPresent(h -> p.setProperty("hash", h.hex()));
-        for (int i = 0; i < s.limits().size(); i++) {
-            LimitReport l = s.limits().get(i);
-            p.setProperty("limit." + i, l.setting() + "\t" + l.value() + "\t" + l.applied() + "\t" + l.detail());
-        }
+        RecordFiles.putStatus(p, s, ContainerRecord::exitText,
+                l -> l.setting() + "\t" + l.value() + "\t" + l.applied() + "\t" + l.detail());
         containerId.ifPresent(id -> p.setProperty("container.id", id));
         containerName.ifPresent(n -> p.setProperty("container.name", n));
         p.setProperty("wanted", Boolean.toString(wanted));
         p.setProperty("consecutiveRestarts", Integer.toString(consecutiveRestarts));
         if (request.isPresent()) {
             StartRequest r = request.get();
-            MachineFacts m = r.machine();
-            p.setProperty("machine.id", m.machineId());
-            p.setProperty("machine.hostname", m.hostname());
-            p.setProperty("machine.bootId", m.bootId());
-            m.publicIp().ifPresent(ip -> p.setProperty("machine.publicIp", ip));
-            m.privateIp().ifPresent(ip -> p.setProperty("machine.privateIp", ip));
-            m.metadata().forEach((k, v) -> p.setProperty("machine.metadata." + k, v));
-            r.environment().forEach((k, v) -> p.setProperty("env." + k, v));
-            write(dir.resolve("unit"), r.definition().file().serialise());
+            RecordFiles.putMachineAndEnvironment(p, r);
+            RecordFiles.atomicWrite(dir.resolve("unit"), r.definition().file().serialise());
         }
         StringWriter out = new StringWriter();
         p.store(out, "flotilla docker runtime: state of " + s.unit());
-        write(dir.resolve("state.properties"), out.toString());
+        RecordFiles.atomicWrite(dir.resolve("state.properties"), out.toString());
     }
 
     static ContainerRecord load(Path dir, UnitName name) throws IOException {
@@ -112,28 +90,10 @@ final class ContainerRecord {
         r.consecutiveRestarts = Integer.parseInt(p.getProperty("consecutiveRestarts", "0"));
         Path unitFile = dir.resolve("unit");
         if (p.containsKey("machine.id") && Files.exists(unitFile)) {
-            Map<String, String> metadata = new TreeMap<>();
-            Map<String, String> env = new LinkedHashMap<>();
-            for (String key : p.stringPropertyNames()) {
-                if (key.startsWith("machine.metadata.")) {
-                    metadata.put(key.substring(17), p.getProperty(key));
-                } else if (key.startsWith("env.")) {
-                    env.put(key.substring(4), p.getProperty(key));
-                }
-            }
-            MachineFacts m = new MachineFacts(p.getProperty("machine.id"), p.getProperty("machine.hostname"),
-                    p.getProperty("machine.bootId"), Optional.ofNullable(p.getProperty("machine.publicIp")),
-                    Optional.ofNullable(p.getProperty("machine.privateIp")), metadata);
             UnitDefinition def = UnitDefinition.parse(name, Files.readString(unitFile, StandardCharsets.UTF_8));
-            r.request = Optional.of(new StartRequest(def, m, env));
+            r.request = Optional.of(new StartRequest(def, RecordFiles.machine(p), RecordFiles.environment(p)));
         }
         return r;
-    }
-
-    private static void write(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String exitText(ProcessExit e) {

@@ -1,36 +1,27 @@
 package dev.flotilla.runtime.docker;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flotilla.runtime.JournalEntry;
-import dev.flotilla.runtime.Runtime;
 import dev.flotilla.runtime.StartRequest;
-import dev.flotilla.runtime.Subscription;
 import dev.flotilla.runtime.UnitOperationException;
-import dev.flotilla.runtime.UnitStateListener;
 import dev.flotilla.runtime.UnitStatus;
 import dev.flotilla.runtime.docker.Engine.EngineException;
-import dev.flotilla.unit.InvalidUnitNameException;
+import dev.flotilla.runtime.support.StateDirectoryRuntime;
+import dev.flotilla.runtime.support.UnitJournal;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -45,7 +36,7 @@ import dev.flotilla.unit.UnitName;
  * known state, and the runtime tries again every {@link DockerRuntimeConfig#engineRetry()}: once it answers,
  * every unit is checked against its container and the units that waited for the engine start. Thread-safe.
  */
-public final class DockerRuntime implements Runtime {
+public final class DockerRuntime extends StateDirectoryRuntime<ContainerUnit> {
 
     /** The unit types this runtime handles. */
     public static final Set<String> UNIT_TYPES = Set.of("container");
@@ -54,16 +45,12 @@ public final class DockerRuntime implements Runtime {
 
     private final DockerRuntimeConfig config;
     private final Engine engine;
-    private final Map<UnitName, ContainerUnit> units = new ConcurrentHashMap<>();
-    private final List<UnitStateListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
-    private final Object adoptLock = new Object();
     private final Context context = new Context();
-    private volatile boolean adopted;
-    private volatile boolean closed;
     private final EngineWatch watch;
 
     private DockerRuntime(DockerRuntimeConfig config) {
+        super(config.stateDir(), UNIT_TYPES, "Docker runtime", config.journalMaxBytes());
         this.config = config;
         this.engine = new Engine(config.dockerHost());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("flotilla-docker-timer").factory());
@@ -91,37 +78,7 @@ public final class DockerRuntime implements Runtime {
     }
 
     @Override
-    public Set<String> unitTypes() {
-        return UNIT_TYPES;
-    }
-
-    @Override
-    public List<UnitStatus> adopt() throws UnitOperationException {
-        ensureAdopted();
-        return statuses();
-    }
-
-    private void ensureAdopted() throws UnitOperationException {
-        checkOpen();
-        if (adopted) {
-            return;
-        }
-        synchronized (adoptLock) {
-            if (adopted) {
-                return;
-            }
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.stateDir(), Files::isDirectory)) {
-                for (Path dir : dirs) {
-                    if (Files.exists(dir.resolve("state.properties"))) {
-                        adoptOne(dir);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UnitOperationException("cannot read the Docker runtime's state in " + config.stateDir() + ": "
-                        + e.getMessage(), e);
-            }
-            adopted = true;
-        }
+    protected void afterAdoption() {
         units.values().forEach(ContainerUnit::resume);
         if (!units.isEmpty()) {
             Thread.ofVirtual().name("flotilla-docker-sweep").start(() -> {
@@ -136,21 +93,11 @@ public final class DockerRuntime implements Runtime {
         }
     }
 
-    private void adoptOne(Path dir) {
-        UnitName name;
-        try {
-            name = new UnitName(dir.getFileName().toString());
-        } catch (InvalidUnitNameException e) {
-            LOG.warn("ignoring {}: not a unit's directory ({})", dir, e.getMessage());
-            return;
-        }
-        try {
-            ContainerRecord record = ContainerRecord.load(dir, name);
-            units.put(name, new ContainerUnit(name, dir, record, context, config.journalMaxBytes()));
-            LOG.info("adopted {}: {}", name, record.status.stateName());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot adopt {} from {}: {}", name, dir, e.toString());
-        }
+    @Override
+    protected void adoptUnit(UnitName name, Path dir) throws IOException {
+        ContainerRecord record = ContainerRecord.load(dir, name);
+        units.put(name, new ContainerUnit(name, dir, record, context, config.journalMaxBytes()));
+        LOG.info("adopted {}: {}", name, record.status.stateName());
     }
 
     @Override
@@ -174,64 +121,6 @@ public final class DockerRuntime implements Runtime {
     }
 
     @Override
-    public Optional<UnitStatus> status(UnitName unit) {
-        return Optional.ofNullable(units.get(unit)).map(ContainerUnit::status);
-    }
-
-    @Override
-    public List<UnitStatus> statuses() {
-        return units.values().stream().map(ContainerUnit::status).sorted(Comparator.comparing(UnitStatus::unit)).toList();
-    }
-
-    @Override
-    public void forget(UnitName unit) throws UnitOperationException {
-        ensureAdopted();
-        ContainerUnit u = units.get(unit);
-        if (u == null) {
-            return;
-        }
-        if (!u.status().isSettled()) {
-            throw new UnitOperationException(unit + " is " + u.status().stateName() + "; stop it before forgetting it");
-        }
-        try {
-            u.forget();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot forget " + unit + ": " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new UnitOperationException(e.getMessage(), e);
-        }
-        units.remove(unit);
-    }
-
-    @Override
-    public List<JournalEntry> journal(UnitName unit, int lines) throws UnitOperationException {
-        ContainerUnit u = units.get(unit);
-        try {
-            if (u != null) {
-                return u.journal.tail(lines);
-            }
-            Path dir = unitDir(unit);
-            return Files.isDirectory(dir) ? new ContainerJournal(dir, config.journalMaxBytes()).tail(lines) : List.of();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer)
-            throws UnitOperationException {
-        ContainerUnit u = units.get(unit);
-        if (u == null) {
-            throw new UnitOperationException("unknown unit " + unit + ": it has not run on this machine");
-        }
-        try {
-            return u.journal.follow(lines, consumer);
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
     public Map<String, String> details(UnitName unit) {
         ContainerUnit u = units.get(unit);
         return u == null ? Map.of() : u.details();
@@ -251,17 +140,10 @@ public final class DockerRuntime implements Runtime {
     }
 
     @Override
-    public Subscription subscribe(UnitStateListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
-    @Override
     public void close() {
-        if (closed) {
+        if (!markClosed()) {
             return;
         }
-        closed = true;
         units.values().forEach(ContainerUnit::close);
         watch.close();
         scheduler.shutdownNow();
@@ -270,44 +152,29 @@ public final class DockerRuntime implements Runtime {
 
     // ---- internals -----------------------------------------------------------------------------
 
-    private ContainerUnit unitFor(StartRequest request) throws UnitOperationException {
-        checkOpen();
-        UnitName name = request.definition().name();
-        if (!UNIT_TYPES.contains(name.type())) {
-            throw new IllegalArgumentException("the Docker runtime runs " + UNIT_TYPES + " units, not " + name);
-        }
-        ensureAdopted();
-        synchronized (adoptLock) {
-            ContainerUnit existing = units.get(name);
-            if (existing != null) {
-                return existing;
-            }
-            Path dir = unitDir(name);
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new UnitOperationException("cannot create the state directory of " + name + " in " + dir + ": "
-                        + e.getMessage(), e);
-            }
-            ContainerUnit unit = new ContainerUnit(name, dir, new ContainerRecord(UnitStatus.inactive(name,
-                    config.clock().instant())), context, config.journalMaxBytes());
-            units.put(name, unit);
-            return unit;
-        }
+    @Override
+    protected ContainerUnit createUnit(UnitName name, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return new ContainerUnit(name, dir, new ContainerRecord(UnitStatus.inactive(name, config.clock().instant())),
+                context, config.journalMaxBytes());
     }
 
-    /** The unit's directory; the name is validated so that it cannot point outside the state directory. */
-    private Path unitDir(UnitName name) throws UnitOperationException {
-        Path dir = config.stateDir().resolve(name.name()).normalize();
-        if (name.name().contains("/") || !config.stateDir().equals(dir.getParent())) {
-            throw new UnitOperationException("unit name " + name + " cannot be used as a directory name");
-        }
-        return dir;
+    @Override
+    protected UnitStatus statusOf(ContainerUnit unit) {
+        return unit.status();
     }
 
-    private void checkOpen() throws UnitOperationException {
-        if (closed) {
-            throw new UnitOperationException("the Docker runtime over " + config.stateDir() + " is closed");
+    @Override
+    protected UnitJournal journalOf(ContainerUnit unit) {
+        return unit.journal;
+    }
+
+    @Override
+    protected void deleteState(ContainerUnit unit) throws IOException, UnitOperationException {
+        try {
+            unit.forget();
+        } catch (IllegalStateException e) {
+            throw new UnitOperationException(e.getMessage(), e);
         }
     }
 
@@ -329,13 +196,7 @@ public final class DockerRuntime implements Runtime {
 
         @Override
         public void publish(UnitStatus status) {
-            for (UnitStateListener l : listeners) {
-                try {
-                    l.onStateChange(status);
-                } catch (RuntimeException e) {
-                    LOG.warn("state listener failed for {}", status.unit(), e);
-                }
-            }
+            DockerRuntime.this.publish(status);
         }
 
         @Override

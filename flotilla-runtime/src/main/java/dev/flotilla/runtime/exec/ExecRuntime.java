@@ -1,36 +1,25 @@
 package dev.flotilla.runtime.exec;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flotilla.runtime.JournalEntry;
-import dev.flotilla.runtime.Runtime;
 import dev.flotilla.runtime.StartRequest;
-import dev.flotilla.runtime.Subscription;
 import dev.flotilla.runtime.UnitOperationException;
-import dev.flotilla.runtime.UnitStateListener;
 import dev.flotilla.runtime.UnitStatus;
+import dev.flotilla.runtime.support.StateDirectoryRuntime;
+import dev.flotilla.runtime.support.UnitJournal;
 import dev.flotilla.unit.ContentHash;
-import dev.flotilla.unit.InvalidUnitNameException;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -41,7 +30,7 @@ import dev.flotilla.unit.UnitName;
  * {@code ExecRuntime} over the same state directory adopts them untouched. Thread-safe; each unit
  * has its own virtual thread while it is active.
  */
-public final class ExecRuntime implements Runtime {
+public final class ExecRuntime extends StateDirectoryRuntime<ServiceUnit> {
 
     /** The unit types this runtime handles. */
     public static final Set<String> UNIT_TYPES = Set.of("service");
@@ -54,15 +43,11 @@ public final class ExecRuntime implements Runtime {
     private final ExecWatchdog watchdog;
     private final DirectoryWatcher watcher;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<UnitName, ServiceUnit> units = new ConcurrentHashMap<>();
-    private final List<UnitStateListener> listeners = new CopyOnWriteArrayList<>();
-    private final Object adoptLock = new Object();
-    private volatile boolean adopted;
-    private volatile boolean closed;
     private final Thread ticker;
 
     private ExecRuntime(ExecRuntimeConfig config, ProcessLauncher launcher, ExecWatchdog watchdog, String bootId)
             throws IOException {
+        super(config.stateDir(), UNIT_TYPES, "exec runtime", config.journalMaxBytes());
         this.config = config;
         this.watchdog = watchdog;
         this.watcher = new DirectoryWatcher("flotilla-exec-watch");
@@ -96,57 +81,14 @@ public final class ExecRuntime implements Runtime {
     }
 
     @Override
-    public Set<String> unitTypes() {
-        return UNIT_TYPES;
-    }
-
-    @Override
-    public List<UnitStatus> adopt() throws UnitOperationException {
-        ensureAdopted();
-        return statuses();
-    }
-
-    private void ensureAdopted() throws UnitOperationException {
-        checkOpen();
-        if (adopted) {
-            return;
-        }
-        synchronized (adoptLock) {
-            if (!adopted) {
-                try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.stateDir(), Files::isDirectory)) {
-                    for (Path dir : dirs) {
-                        if (Files.exists(dir.resolve("state.properties"))) {
-                            adoptOne(dir);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UnitOperationException("cannot read the exec runtime's state in " + config.stateDir()
-                            + ": " + e.getMessage(), e);
-                }
-                adopted = true;
-            }
-        }
-    }
-
-    private void adoptOne(Path dir) {
-        UnitName name;
-        try {
-            name = new UnitName(dir.getFileName().toString());
-        } catch (InvalidUnitNameException e) {
-            LOG.warn("ignoring {}: not a unit's directory ({})", dir, e.getMessage());
-            return;
-        }
-        try {
-            ServiceUnit unit = new ServiceUnit(name, dir, UnitRecord.load(dir, name), services);
-            register(unit);
-            units.put(name, unit);
-            unit.stopIfFenced();
-            unit.onFilesChanged();
-            unit.resume();
-            LOG.info("adopted {}: {}", name, unit.status().stateName());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot adopt {} from {}: {}", name, dir, e.toString());
-        }
+    protected void adoptUnit(UnitName name, Path dir) throws IOException {
+        ServiceUnit unit = new ServiceUnit(name, dir, UnitRecord.load(dir, name), services);
+        register(unit);
+        units.put(name, unit);
+        unit.stopIfFenced();
+        unit.onFilesChanged();
+        unit.resume();
+        LOG.info("adopted {}: {}", name, unit.status().stateName());
     }
 
     @Override
@@ -183,70 +125,6 @@ public final class ExecRuntime implements Runtime {
         }
     }
 
-    @Override
-    public Optional<UnitStatus> status(UnitName unit) {
-        return Optional.ofNullable(units.get(unit)).map(ServiceUnit::status);
-    }
-
-    @Override
-    public List<UnitStatus> statuses() {
-        return units.values().stream().map(ServiceUnit::status).sorted(Comparator.comparing(UnitStatus::unit)).toList();
-    }
-
-    @Override
-    public void forget(UnitName unit) throws UnitOperationException {
-        ensureAdopted();
-        ServiceUnit u = units.get(unit);
-        if (u == null) {
-            return;
-        }
-        if (!u.isIdle() || !u.status().isSettled()) {
-            throw new UnitOperationException(unit + " is " + u.status().stateName() + "; stop it before forgetting it");
-        }
-        try {
-            u.deleteState();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot forget " + unit + ": " + e.getMessage(), e);
-        }
-        units.remove(unit);
-    }
-
-    @Override
-    public List<JournalEntry> journal(UnitName unit, int lines) throws UnitOperationException {
-        ServiceUnit u = units.get(unit);
-        try {
-            if (u != null) {
-                u.output.tailer.drain();
-                return u.output.journal.tail(lines);
-            }
-            Path dir = unitDir(unit);
-            return Files.isDirectory(dir) ? new UnitJournal(dir, config.journalMaxBytes()).tail(lines) : List.of();
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Subscription followJournal(UnitName unit, int lines, Consumer<JournalEntry> consumer)
-            throws UnitOperationException {
-        ServiceUnit u = units.get(unit);
-        if (u == null) {
-            throw new UnitOperationException("unknown unit " + unit + ": it has not run on this machine");
-        }
-        try {
-            u.output.tailer.drain();
-            return u.output.journal.follow(lines, consumer);
-        } catch (IOException e) {
-            throw new UnitOperationException("cannot read the journal of " + unit + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Subscription subscribe(UnitStateListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -270,10 +148,9 @@ public final class ExecRuntime implements Runtime {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!markClosed()) {
             return;
         }
-        closed = true;
         ticker.interrupt();
         units.values().forEach(ServiceUnit::close);
         watcher.close();
@@ -291,31 +168,34 @@ public final class ExecRuntime implements Runtime {
 
     // ---- internals -----------------------------------------------------------------------------
 
-    private ServiceUnit unitFor(StartRequest request) throws UnitOperationException {
-        checkOpen();
-        UnitName name = request.definition().name();
-        if (!UNIT_TYPES.contains(name.type())) {
-            throw new IllegalArgumentException("the exec runtime runs " + UNIT_TYPES + " units, not " + name);
-        }
-        ensureAdopted();
-        synchronized (adoptLock) {
-            ServiceUnit existing = units.get(name);
-            if (existing != null) {
-                return existing;
-            }
-            Path dir = unitDir(name);
-            try {
-                Files.createDirectories(dir.resolve("run"));
-                ServiceUnit unit = new ServiceUnit(name, dir, new UnitRecord(UnitStatus.inactive(name,
-                        config.clock().instant())), services);
-                register(unit);
-                units.put(name, unit);
-                return unit;
-            } catch (IOException e) {
-                throw new UnitOperationException("cannot create the state directory of " + name + " in " + dir + ": "
-                        + e.getMessage(), e);
-            }
-        }
+    @Override
+    protected ServiceUnit createUnit(UnitName name, Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("run"));
+        ServiceUnit unit = new ServiceUnit(name, dir, new UnitRecord(UnitStatus.inactive(name,
+                config.clock().instant())), services);
+        register(unit);
+        return unit;
+    }
+
+    @Override
+    protected UnitStatus statusOf(ServiceUnit unit) {
+        return unit.status();
+    }
+
+    @Override
+    protected UnitJournal journalOf(ServiceUnit unit) throws IOException {
+        unit.output.tailer.drain();
+        return unit.output.journal;
+    }
+
+    @Override
+    protected boolean isForgettable(ServiceUnit unit) {
+        return unit.isIdle() && unit.status().isSettled();
+    }
+
+    @Override
+    protected void deleteState(ServiceUnit unit) throws IOException {
+        unit.deleteState();
     }
 
     private void register(ServiceUnit unit) throws IOException {
@@ -323,39 +203,14 @@ public final class ExecRuntime implements Runtime {
         watcher.register(unit.runDir, unit::onFilesChanged);
     }
 
-    /** The unit's directory; the name is validated so that it cannot point outside the state directory. */
-    private Path unitDir(UnitName name) throws UnitOperationException {
-        Path dir = config.stateDir().resolve(name.name()).normalize();
-        if (name.name().contains("/") || !config.stateDir().equals(dir.getParent())) {
-            throw new UnitOperationException("unit name " + name + " cannot be used as a directory name");
-        }
-        return dir;
-    }
-
-    private void publish(UnitStatus status) {
-        for (UnitStateListener l : listeners) {
-            try {
-                l.onStateChange(status);
-            } catch (RuntimeException e) {
-                LOG.warn("state listener failed for {}", status.unit(), e);
-            }
-        }
-    }
-
     private void tick() {
-        while (!closed) {
+        while (!isClosed()) {
             try {
                 Thread.sleep(TICK_MS);
             } catch (InterruptedException e) {
                 return;
             }
             units.values().forEach(ServiceUnit::onFilesChanged);
-        }
-    }
-
-    private void checkOpen() throws UnitOperationException {
-        if (closed) {
-            throw new UnitOperationException("the exec runtime over " + config.stateDir() + " is closed");
         }
     }
 }

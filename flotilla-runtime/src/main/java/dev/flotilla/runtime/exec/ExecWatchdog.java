@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.flotilla.runtime.support.RecordFiles;
 import dev.flotilla.unit.ContentHash;
 
 /**
@@ -63,7 +64,7 @@ final class ExecWatchdog {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Path file = stateDir.resolve(SCRIPT);
-        UnitRecord.atomicWrite(file, text);
+        RecordFiles.atomicWrite(file, text);
         return new ExecWatchdog(stateDir, file, ContentHash.of(text).shortHex());
     }
 
@@ -103,7 +104,7 @@ final class ExecWatchdog {
         Process process = pb.start();
         ProcessIdentity started = new ProcessIdentity(process.pid(),
                 ProcStat.read(process.pid()).map(ProcStat::startTime).orElse(0L));
-        UnitRecord.atomicWrite(stateDir.resolve(PID_FILE), started.encode() + " " + version + " " + hb + "\n");
+        RecordFiles.atomicWrite(stateDir.resolve(PID_FILE), started.encode() + " " + version + " " + hb + "\n");
         current = started;
         currentHeartbeat = hb;
         LOG.info("started the fencing watchdog {} of {} over {}", started.pid(), stateDir, hb);
@@ -141,7 +142,7 @@ final class ExecWatchdog {
     /** Writes the unit's kill settings where the watchdog reads them. */
     static void writeKillSettings(Path unitDir, ServiceSpec.KillSettings kill) throws IOException {
         double timeout = kill.timeout().map(d -> d.toNanos() / 1e9).orElse(0.0);
-        UnitRecord.atomicWrite(unitDir.resolve(KILL_FILE), String.format(java.util.Locale.ROOT,
+        RecordFiles.atomicWrite(unitDir.resolve(KILL_FILE), String.format(java.util.Locale.ROOT,
                 "signal=%d final=%d timeout=%.3f sigkill=%d%n", kill.signal(), kill.finalSignal(), timeout,
                 kill.sendSigkill() ? 1 : 0));
     }

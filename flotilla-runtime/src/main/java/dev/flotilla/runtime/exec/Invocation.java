@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 
 import dev.flotilla.runtime.ProcessExit;
+import dev.flotilla.runtime.support.RecordFiles;
 
 /**
  * One run of one command of a unit, seen through the files its shim keeps in the unit's run
@@ -60,7 +61,7 @@ final class Invocation {
         p.setProperty("shim", shim.encode());
         java.io.StringWriter w = new java.io.StringWriter();
         p.store(w, null);
-        UnitRecord.atomicWrite(runDir.resolve(seq + ".inv"), w.toString());
+        RecordFiles.atomicWrite(runDir.resolve(seq + ".inv"), w.toString());
     }
 
     /** The launched shim's process, when this runtime launched it (not after adoption). */

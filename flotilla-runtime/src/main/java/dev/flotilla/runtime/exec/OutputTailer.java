@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.flotilla.runtime.JournalEntry;
+import dev.flotilla.runtime.support.RecordFiles;
+import dev.flotilla.runtime.support.UnitJournal;
 
 /**
  * Moves what a unit's commands write ({@code <seq>.out} files in its run directory) into its
@@ -179,6 +181,6 @@ final class OutputTailer {
     }
 
     private void writeOffset(long seq, long offset) throws IOException {
-        UnitRecord.atomicWrite(runDir.resolve(seq + ".off"), Long.toString(offset));
+        RecordFiles.atomicWrite(runDir.resolve(seq + ".off"), Long.toString(offset));
     }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.flotilla.runtime.support.RecordFiles;
+
 /**
  * Starts a unit's commands through the shim ({@code flotilla-shim.pl}, run by {@code /usr/bin/perl},
  * which every Debian-family system has): a new session per command, the unit's cgroups, a child
@@ -56,7 +58,7 @@ final class ProcessLauncher {
             script = in.readAllBytes();
         }
         Path file = stateDir.resolve(".flotilla-shim.pl");
-        UnitRecord.atomicWrite(file, new String(script, StandardCharsets.UTF_8));
+        RecordFiles.atomicWrite(file, new String(script, StandardCharsets.UTF_8));
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         int prctl = switch (arch) {
             case "amd64", "x86_64" -> 157;

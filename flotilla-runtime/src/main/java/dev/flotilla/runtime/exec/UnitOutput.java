@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.flotilla.runtime.JournalEntry;
+import dev.flotilla.runtime.support.UnitJournal;
 import dev.flotilla.unit.Secrets;
 import dev.flotilla.unit.UnitName;
 

@@ -2,17 +2,13 @@ package dev.flotilla.runtime.exec;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -24,8 +20,8 @@ import dev.flotilla.runtime.ProcessExit;
 import dev.flotilla.runtime.StartRequest;
 import dev.flotilla.runtime.SubState;
 import dev.flotilla.runtime.UnitStatus;
+import dev.flotilla.runtime.support.RecordFiles;
 import dev.flotilla.unit.ContentHash;
-import dev.flotilla.unit.MachineFacts;
 import dev.flotilla.unit.UnitDefinition;
 import dev.flotilla.unit.UnitName;
 
@@ -72,7 +68,7 @@ final class UnitRecord {
 
     /** Resets the record for an explicit start of {@code request} and persists it with the definition. */
     void beginRun(Path dir, StartRequest newRequest, String currentBootId) throws IOException {
-        atomicWrite(dir.resolve("unit"), newRequest.definition().file().serialise());
+        RecordFiles.atomicWrite(dir.resolve("unit"), newRequest.definition().file().serialise());
         ExecWatchdog.clearFenced(dir);
         request = Optional.of(newRequest);
         stopRequested = false;
@@ -95,30 +91,9 @@ final class UnitRecord {
 
     void save(Path dir) throws IOException {
         Properties p = new Properties();
-        UnitStatus s = status;
-        p.setProperty("load", s.load().name());
-        p.setProperty("active", s.active().name());
-        p.setProperty("sub", s.sub().name());
-        p.setProperty("since", s.since().toString());
-        s.mainPid().ifPresent(pid -> p.setProperty("mainPid", Long.toString(pid)));
-        s.lastExit().ifPresent(e -> p.setProperty("lastExit", encodeExit(e)));
-        s.reason().ifPresent(r -> p.setProperty("reason", r));
-        p.setProperty("restarts", Integer.toString(s.restarts()));
-        s.hash().ifPresent(h -> p.setProperty("hash", h.hex()));
-        for (int i = 0; i < s.limits().size(); i++) {
-            LimitReport l = s.limits().get(i);
-            p.setProperty("limit." + i, l.applied() + "|" + l.setting() + "|" + l.value() + "|" + l.detail());
-        }
-        request.ifPresent(r -> {
-            MachineFacts m = r.machine();
-            p.setProperty("machine.id", m.machineId());
-            p.setProperty("machine.hostname", m.hostname());
-            p.setProperty("machine.bootId", m.bootId());
-            m.publicIp().ifPresent(ip -> p.setProperty("machine.publicIp", ip));
-            m.privateIp().ifPresent(ip -> p.setProperty("machine.privateIp", ip));
-            m.metadata().forEach((k, v) -> p.setProperty("machine.metadata." + k, v));
-            r.environment().forEach((k, v) -> p.setProperty("env." + k, v));
-        });
+        RecordFiles.putStatus(p, status, UnitRecord::encodeExit,
+                l -> l.applied() + "|" + l.setting() + "|" + l.value() + "|" + l.detail());
+        request.ifPresent(r -> RecordFiles.putMachineAndEnvironment(p, r));
         p.setProperty("step", Integer.toString(step));
         p.setProperty("controlSeq", Long.toString(controlSeq));
         p.setProperty("mainSeq", Long.toString(mainSeq));
@@ -134,7 +109,7 @@ final class UnitRecord {
         p.setProperty("bootId", bootId);
         java.io.StringWriter w = new java.io.StringWriter();
         p.store(w, "flotilla exec runtime: unit state");
-        atomicWrite(dir.resolve("state.properties"), w.toString());
+        RecordFiles.atomicWrite(dir.resolve("state.properties"), w.toString());
     }
 
     /**
@@ -158,19 +133,7 @@ final class UnitRecord {
         if (Files.exists(dir.resolve("unit")) && p.containsKey("machine.id")) {
             try {
                 UnitDefinition def = UnitDefinition.parse(name, Files.readString(dir.resolve("unit"), StandardCharsets.UTF_8));
-                Map<String, String> meta = new LinkedHashMap<>();
-                Map<String, String> env = new LinkedHashMap<>();
-                p.stringPropertyNames().stream().sorted().forEach(k -> {
-                    if (k.startsWith("machine.metadata.")) {
-                        meta.put(k.substring("machine.metadata.".length()), p.getProperty(k));
-                    } else if (k.startsWith("env.")) {
-                        env.put(k.substring(4), p.getProperty(k));
-                    }
-                });
-                MachineFacts m = new MachineFacts(p.getProperty("machine.id"), p.getProperty("machine.hostname"),
-                        p.getProperty("machine.bootId"), Optional.ofNullable(p.getProperty("machine.publicIp")),
-                        Optional.ofNullable(p.getProperty("machine.privateIp")), meta);
-                rec.request = Optional.of(new StartRequest(def, m, env));
+                rec.request = Optional.of(new StartRequest(def, RecordFiles.machine(p), RecordFiles.environment(p)));
             } catch (RuntimeException e) {
                 load = LoadState.ERROR;
                 reason = Optional.of("cannot read the persisted definition: " + e.getMessage());
@@ -220,13 +183,5 @@ final class UnitRecord {
             }
             default -> new ProcessExit.Unknown();
         };
-    }
-
-    static void atomicWrite(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            w.write(text);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.flotilla.runtime.exec;
+package dev.flotilla.runtime.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,13 +24,17 @@ import dev.flotilla.runtime.JournalEntry;
 import dev.flotilla.runtime.Subscription;
 
 /**
- * A unit's journal: timestamped lines in {@code journal}, rotated to {@code journal.1} when the
- * current file reaches half the bound, so the two files never hold much more than {@code maxBytes}
- * (the oldest lines go first). One line per entry, in {@link JournalEntry#format()}'s layout.
- * Thread-safe: appends, reads and follower registration are serialised on this object, so a
- * follower sees every entry exactly once and in order.
+ * A unit's journal, the same for every runtime: timestamped lines in {@code journal} in the unit's
+ * directory, rotated to {@code journal.1} when the current file reaches half the bound, so the two
+ * files never hold much more than {@code maxBytes} (the oldest lines go first). One line per entry,
+ * in {@link JournalEntry#format()}'s layout (see {@link #line}). Both the exec runtime and the
+ * Docker runtime keep their units' journals in this class, so a journal reads the same whichever
+ * runtime wrote it.
+ *
+ * <p>Thread-safe: appends, reads and follower registration are serialised on this object, so a
+ * follower sees every entry exactly once and in order. A follower that throws is dropped.
  */
-final class UnitJournal {
+public class UnitJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnitJournal.class);
 
@@ -39,21 +43,27 @@ final class UnitJournal {
     private final long maxBytes;
     private final List<Consumer<JournalEntry>> followers = new CopyOnWriteArrayList<>();
 
-    UnitJournal(Path unitDir, long maxBytes) {
+    /**
+     * A journal over {@code unitDir}'s {@code journal} and {@code journal.1} (the files need not exist yet).
+     *
+     * @param unitDir the unit's directory in the runtime's state directory
+     * @param maxBytes the bound on both files together
+     */
+    public UnitJournal(Path unitDir, long maxBytes) {
         this.current = unitDir.resolve("journal");
         this.previous = unitDir.resolve("journal.1");
         this.maxBytes = maxBytes;
     }
 
     /** Appends {@code entries}, rotating whenever the current file would pass half the bound, then tells the followers. */
-    synchronized void append(List<JournalEntry> entries) throws IOException {
+    public synchronized void append(List<JournalEntry> entries) throws IOException {
         if (entries.isEmpty()) {
             return;
         }
         long size = Files.exists(current) ? Files.size(current) : 0;
         ByteArrayOutputStream pending = new ByteArrayOutputStream();
         for (JournalEntry e : entries) {
-            byte[] line = (e.format() + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = (line(e) + "\n").getBytes(StandardCharsets.UTF_8);
             if (size + pending.size() + line.length > maxBytes / 2 && size + pending.size() > 0) {
                 write(pending);
                 Files.move(current, previous, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -75,6 +85,14 @@ final class UnitJournal {
         }
     }
 
+    /**
+     * The text of {@code entry}'s line in the file, without the line break: {@link JournalEntry#format()}.
+     * A runtime whose entries may hold line breaks overrides this to keep each entry on one line.
+     */
+    protected String line(JournalEntry entry) {
+        return entry.format();
+    }
+
     private void write(ByteArrayOutputStream pending) throws IOException {
         try (OutputStream out = Files.newOutputStream(current, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             pending.writeTo(out);
@@ -82,8 +100,11 @@ final class UnitJournal {
         pending.reset();
     }
 
-    /** The last {@code lines} entries, oldest first. */
-    synchronized List<JournalEntry> tail(int lines) throws IOException {
+    /** The last {@code lines} entries, oldest first (none when {@code lines} is not positive). */
+    public synchronized List<JournalEntry> tail(int lines) throws IOException {
+        if (lines <= 0) {
+            return List.of();
+        }
         Deque<JournalEntry> last = new ArrayDeque<>();
         for (Path p : List.of(previous, current)) {
             if (!Files.exists(p)) {
@@ -100,14 +121,14 @@ final class UnitJournal {
     }
 
     /** Replays the last {@code lines} entries to {@code consumer}, then every new one until closed. */
-    synchronized Subscription follow(int lines, Consumer<JournalEntry> consumer) throws IOException {
+    public synchronized Subscription follow(int lines, Consumer<JournalEntry> consumer) throws IOException {
         tail(lines).forEach(consumer);
         followers.add(consumer);
         return () -> followers.remove(consumer);
     }
 
     /** Total bytes on disk. */
-    synchronized long size() throws IOException {
+    public synchronized long size() throws IOException {
         long total = 0;
         for (Path p : List.of(previous, current)) {
             total += Files.exists(p) ? Files.size(p) : 0;
@@ -115,7 +136,11 @@ final class UnitJournal {
         return total;
     }
 
-    static JournalEntry parse(String line) {
+    /**
+     * Reads one line of a journal file back; a line not in {@link JournalEntry#format()}'s layout becomes an
+     * entry at the epoch from {@code ?} with the whole line as its message.
+     */
+    public static JournalEntry parse(String line) {
         try {
             int space = line.indexOf(' ');
             int open = line.indexOf('[', space);
