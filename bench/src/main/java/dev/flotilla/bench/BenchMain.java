@@ -16,11 +16,17 @@ import dev.flotilla.testkit.EtcdServer;
  * Entry point of {@code bench/run}: runs the named benchmarks and prints their figures as
  * Markdown (and writes them to {@code --out FILE} when given).
  *
- * <pre>bench/run [store] [launch] [failover] [failover-kill9] [--ops N] [--runs N] [--concurrency N]
- *           [--starts N] [--instances N] [--lease-ttl SECONDS] [--smoke] [--out FILE]</pre>
+ * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [--ops N] [--runs N] [--concurrency N]
+ *           [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS]
+ *           [--jvm-opts "OPTS"]... [--smoke] [--out FILE]</pre>
  *
  * <p>{@code --runs} applies to every benchmark named; when not given each uses its own default
- * (store 5, launch 3 bulk runs, failover 10, failover-kill9 10). {@code failover-kill9} runs the
+ * (store 5, launch 3 bulk runs, failover 10, failover-kill9 10). {@code --units} is how many units
+ * failover and failover-kill9 spread over their machines (20 unless given; 8 with {@code --smoke}).
+ * {@code footprint} measures one idle agent process with 0 units, then with 100 ({@code --units} does not
+ * apply), in an idle window of {@code --window} seconds (30), once per JVM configuration: each
+ * {@code --jvm-opts} given (an empty string: bin/flotilla's flags alone), else its built-in list.
+ * {@code failover-kill9} and {@code footprint} run the
  * CLI's jar ({@code -Dflotilla.jar}, which bench/run sets).
  */
 public final class BenchMain {
@@ -38,9 +44,14 @@ public final class BenchMain {
         int starts = 200;
         int instances = 300; // issue 3's 1,000: --instances 1000 (about 90 s; docs/benchmarks.md)
         int failoverUnits = 20;
+        Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
         int killMachines = 4;
         int leaseTtl = 5; // the agent's default
         boolean smoke = false;
+        int footprintUnits = 100;
+        int windowSeconds = 30;
+        int settleSeconds = 10;
+        List<List<String>> jvmOptions = new ArrayList<>(); // footprint's configurations; none given: its built-in list
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -51,9 +62,12 @@ public final class BenchMain {
                 case "--starts" -> starts = Integer.parseInt(args[++i]);
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
+                case "--units" -> units = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
+                case "--window" -> windowSeconds = Integer.parseInt(args[++i]);
+                case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--lease-ttl SECONDS] [--smoke] [--out FILE]");
+                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--smoke] [--out FILE]");
                     return;
                 }
                 default -> {
@@ -77,6 +91,15 @@ public final class BenchMain {
             failoverUnits = 8;
             killMachines = 2; // each agent is a JVM to start: two are enough to see it work
             leaseTtl = 2;
+            footprintUnits = 5;
+            windowSeconds = 2;
+            settleSeconds = 0;
+            if (jvmOptions.isEmpty()) {
+                jvmOptions.add(List.of());
+            }
+        }
+        if (units != null) {
+            failoverUnits = units;
         }
         StringBuilder report = new StringBuilder();
         for (String name : names) {
@@ -86,9 +109,12 @@ public final class BenchMain {
                 case "failover" -> report.append(failover(4, failoverUnits, runs == null ? 10 : runs));
                 case "failover-kill9" -> report.append(failoverKill9(KillBenchmark.defaultJar(), killMachines,
                         failoverUnits, runs == null ? 10 : runs, leaseTtl));
+                case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
+                        jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
+                        windowSeconds, settleSeconds));
                 default -> {
                     System.err.println("bench: unknown benchmark '" + name + "'; known: store, launch, failover, "
-                            + "failover-kill9");
+                            + "failover-kill9, footprint");
                     System.exit(2);
                 }
             }
@@ -128,6 +154,16 @@ public final class BenchMain {
         KillBenchmark.Result result = KillBenchmark.run(jar, machines, units, runs, leaseTtlSeconds);
         return String.format(Locale.ROOT, "## Failover: kill -9 of an agent process to its units active elsewhere%n%n")
                 + KillBenchmark.markdown(result) + "\n";
+    }
+
+    /** RSS, PSS and CPU of one idle agent process, with no unit and with {@code units}, per JVM configuration. */
+    static String footprint(Path jar, List<List<String>> configurations, int units, int windowSeconds, int settleSeconds)
+            throws Exception {
+        java.time.Duration window = java.time.Duration.ofSeconds(windowSeconds);
+        java.time.Duration settle = java.time.Duration.ofSeconds(settleSeconds);
+        List<FootprintBenchmark.Result> results = FootprintBenchmark.run(jar, configurations, units, window, settle);
+        return String.format(Locale.ROOT, "## Agent footprint: memory and CPU of an idle agent%n%n")
+                + FootprintBenchmark.markdown(results, window, settle) + "\n";
     }
 
     /** Time from losing a machine to its units active elsewhere. */
