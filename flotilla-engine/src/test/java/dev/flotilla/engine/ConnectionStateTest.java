@@ -86,7 +86,7 @@ class ConnectionStateTest extends EngineTestBase {
         store.set(ConnectionState.LOST);
         await().atMost(Duration.ofSeconds(5)).until(() -> leader.status().role() == Role.FOLLOWING);
         start("a.service");
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> placements().isEmpty());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> placements().isEmpty());
 
         store.set(ConnectionState.CONNECTED);
         awaitPlaced(1);
@@ -123,7 +123,7 @@ class ConnectionStateTest extends EngineTestBase {
         try (e) {
             e.start();
             start("a.service");
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
                     .until(() -> !e.status().isLeading() && placements().isEmpty());
 
             lease.set(m.lease()); // the agent took a new lease
