@@ -93,9 +93,9 @@ final class ClusterBenchmark {
                 }
                 submit[run] = millisSince(start);
                 Set<String> wanted = new HashSet<>(names);
-                await("all " + instances + " instances active", Duration.ofMillis(100), () -> {
+                Waits.await(TIMEOUT, "all " + instances + " instances active", Duration.ofMillis(100), () -> {
                     long active = api.states(null, null).stream()
-                            .filter(s -> wanted.contains(s.name()) && running(s)).count();
+                            .filter(s -> wanted.contains(s.name()) && Waits.running(s)).count();
                     return active == instances;
                 });
                 bulk[run] = millisSince(start);
@@ -110,8 +110,8 @@ final class ClusterBenchmark {
     private static double startOne(FleetClient api, String name) throws Exception {
         long start = System.nanoTime();
         submit(api, name, SINGLE);
-        await(name + " active", Duration.ofMillis(2),
-                () -> api.states(null, name).stream().anyMatch(ClusterBenchmark::running));
+        Waits.await(TIMEOUT, name + " active", Duration.ofMillis(2),
+                () -> api.states(null, name).stream().anyMatch(Waits::running));
         return millisSince(start);
     }
 
@@ -136,12 +136,12 @@ final class ClusterBenchmark {
                     names.add("web@" + i + ".service");
                     submit(api, "web@" + i + ".service", TEMPLATE);
                 }
-                await("all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
-                        .filter(ClusterBenchmark::running).count() == units);
+                Waits.await(TIMEOUT, "all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
+                        .filter(Waits::running).count() == units);
                 // The last machine is lost: the API client talks to the first, which survives.
                 MachineDaemon lost = env.cluster.machines().getLast();
                 String lostId = lost.machineId().value();
-                List<String> onLost = api.states(lostId, null).stream().filter(ClusterBenchmark::running)
+                List<String> onLost = api.states(lostId, null).stream().filter(Waits::running)
                         .map(UnitState::name).toList();
                 if (onLost.isEmpty()) {
                     throw new IllegalStateException("no unit was placed on the lost machine");
@@ -150,13 +150,13 @@ final class ClusterBenchmark {
 
                 long loss = System.nanoTime();
                 lost.close();
-                await("the lost machine's lease to expire", Duration.ofMillis(5),
+                Waits.await(TIMEOUT, "the lost machine's lease to expire", Duration.ofMillis(5),
                         () -> api.machines().stream().noneMatch(m -> m.id().equals(lostId)));
                 long expiry = System.nanoTime();
-                await("the lost machine's units to run elsewhere", Duration.ofMillis(5), () -> {
+                Waits.await(TIMEOUT, "the lost machine's units to run elsewhere", Duration.ofMillis(5), () -> {
                     Map<String, String> where = new HashMap<>();
                     for (UnitState s : api.states(null, null)) {
-                        if (running(s) && !s.machineID().equals(lostId)) {
+                        if (Waits.running(s) && !s.machineID().equals(lostId)) {
                             where.put(s.name(), s.machineID());
                         }
                     }
@@ -253,28 +253,10 @@ final class ClusterBenchmark {
             api.destroyUnit(name);
         }
         Set<String> gone = new HashSet<>(names);
-        await("destroyed units to stop", Duration.ofMillis(20),
+        Waits.await(TIMEOUT, "destroyed units to stop", Duration.ofMillis(20),
                 () -> api.states(null, null).stream().noneMatch(s -> gone.contains(s.name())));
     }
 
-    private static boolean running(UnitState s) {
-        return "active".equals(s.systemdActiveState()) && "running".equals(s.systemdSubState());
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Duration poll, Check check) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(poll);
-        }
-    }
 
     /** CPU time this JVM has used (user and system, every thread), in ns. */
     private static long processCpuNanos() {

@@ -18,7 +18,6 @@ import dev.flotilla.api.DesiredState;
 import dev.flotilla.api.FleetClient;
 import dev.flotilla.api.Unit;
 import dev.flotilla.api.UnitOption;
-import dev.flotilla.api.UnitState;
 import dev.flotilla.testkit.EtcdServer;
 import dev.flotilla.testkit.WorkDirs;
 import dev.flotilla.unit.UnitFile;
@@ -116,7 +115,7 @@ final class FootprintBenchmark {
             List<ProcessHandle> children = new ArrayList<>();
             try {
                 String[] found = new String[2];
-                await("the agent to serve its API", Duration.ofMillis(50), () -> {
+                Waits.await(TIMEOUT, "the agent to serve its API", Duration.ofMillis(50), () -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("agent exited with " + process.exitValue() + ":\n"
                                 + Files.readString(log, StandardCharsets.UTF_8));
@@ -132,7 +131,7 @@ final class FootprintBenchmark {
                     return false;
                 });
                 try (FleetClient api = new FleetClient(URI.create(found[0]), Duration.ofSeconds(30))) {
-                    await("the machine to join", Duration.ofMillis(20), () -> api.machines().size() == 1);
+                    Waits.await(TIMEOUT, "the machine to join", Duration.ofMillis(20), () -> api.machines().size() == 1);
                     Thread.sleep(settle);
                     Window idle = window(process.pid(), dir, window);
                     List<String> names = new ArrayList<>();
@@ -143,15 +142,15 @@ final class FootprintBenchmark {
                                 .map(o -> new UnitOption(o.section(), o.name(), o.value())).toList();
                         api.putUnit(Unit.submission(name, unitOptions, TEMPLATE, DesiredState.LAUNCHED));
                     }
-                    await("all units active", Duration.ofMillis(100), () -> api.states(null, null).stream()
-                            .filter(FootprintBenchmark::running).count() == units);
+                    Waits.await(TIMEOUT, "all units active", Duration.ofMillis(100), () -> api.states(null, null).stream()
+                            .filter(Waits::running).count() == units);
                     Thread.sleep(settle);
                     Window withUnits = window(process.pid(), dir, window);
                     process.descendants().forEach(children::add);
                     for (String name : names) {
                         api.destroyUnit(name);
                     }
-                    await("destroyed units to stop", Duration.ofMillis(50), () -> api.states(null, null).isEmpty());
+                    Waits.await(TIMEOUT, "destroyed units to stop", Duration.ofMillis(50), () -> api.states(null, null).isEmpty());
                     return new Result(options, units, idle, withUnits, null);
                 }
             } finally {
@@ -283,24 +282,6 @@ final class FootprintBenchmark {
         process.destroyForcibly();
     }
 
-    private static boolean running(UnitState s) {
-        return "active".equals(s.systemdActiveState()) && "running".equals(s.systemdSubState());
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Duration poll, Check check) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(poll);
-        }
-    }
 
     // ---------------------------------------------------------------- reporting
 

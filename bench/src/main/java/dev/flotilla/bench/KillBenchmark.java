@@ -98,20 +98,20 @@ final class KillBenchmark {
                     names.add("web@" + i + ".service");
                     submit(api, "web@" + i + ".service");
                 }
-                await("all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
-                        .filter(KillBenchmark::running).count() == units);
+                Waits.await(TIMEOUT, "all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
+                        .filter(Waits::running).count() == units);
                 Agent victim = cluster.victim();
-                List<String> onVictim = api.states(victim.machineId, null).stream().filter(KillBenchmark::running)
+                List<String> onVictim = api.states(victim.machineId, null).stream().filter(Waits::running)
                         .map(UnitState::name).toList();
                 FleetClient survivor = cluster.agents.stream().filter(a -> a != victim).findFirst().orElseThrow().api;
 
                 long kill = System.nanoTime();
                 victim.kill9();
-                await("the killed machine's lease to expire", Duration.ofMillis(5),
+                Waits.await(TIMEOUT, "the killed machine's lease to expire", Duration.ofMillis(5),
                         () -> survivor.machines().stream().noneMatch(m -> m.id().equals(victim.machineId)));
                 long expiry = System.nanoTime();
                 long[] placed = {0};
-                await("the killed machine's units to run elsewhere", Duration.ofMillis(5), () -> {
+                Waits.await(TIMEOUT, "the killed machine's units to run elsewhere", Duration.ofMillis(5), () -> {
                     if (placed[0] == 0 && survivor.units().stream().filter(u -> onVictim.contains(u.name()))
                             .filter(u -> u.machineID() != null && !u.machineID().equals(victim.machineId))
                             .count() == onVictim.size()) {
@@ -119,7 +119,7 @@ final class KillBenchmark {
                     }
                     Set<String> elsewhere = new HashSet<>();
                     for (UnitState s : survivor.states(null, null)) {
-                        if (running(s) && !s.machineID().equals(victim.machineId)) {
+                        if (Waits.running(s) && !s.machineID().equals(victim.machineId)) {
                             elsewhere.add(s.name());
                         }
                     }
@@ -205,7 +205,7 @@ final class KillBenchmark {
                     Path log = logs.get(i);
                     Process process = started.get(i);
                     String[] found = new String[2];
-                    await("agent " + (2 + i) + " to serve its API", Duration.ofMillis(50), () -> {
+                    Waits.await(TIMEOUT, "agent " + (2 + i) + " to serve its API", Duration.ofMillis(50), () -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("agent exited with " + process.exitValue() + ":\n"
                                     + Files.readString(log, StandardCharsets.UTF_8));
@@ -223,7 +223,7 @@ final class KillBenchmark {
                     agents.add(new Agent(process, "127.0.0." + (2 + i), found[1], URI.create(found[0]), orphans));
                 }
                 FleetClient api = agents.getFirst().api;
-                await("all machines to join", Duration.ofMillis(20), () -> api.machines().size() == machines);
+                Waits.await(TIMEOUT, "all machines to join", Duration.ofMillis(20), () -> api.machines().size() == machines);
                 store = EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint()));
                 return new Cluster(etcd, store, agents, orphans, onExit);
             } catch (Exception | Error e) {
@@ -244,7 +244,7 @@ final class KillBenchmark {
                 if (leader.isPresent() && leader.get().equals(agent.machineId)) {
                     continue;
                 }
-                if (agent.api.states(agent.machineId, null).stream().anyMatch(KillBenchmark::running)) {
+                if (agent.api.states(agent.machineId, null).stream().anyMatch(Waits::running)) {
                     return agent;
                 }
             }
@@ -256,7 +256,7 @@ final class KillBenchmark {
             for (String name : names) {
                 api.destroyUnit(name);
             }
-            await("destroyed units to stop", Duration.ofMillis(20), () -> api.states(null, null).isEmpty());
+            Waits.await(TIMEOUT, "destroyed units to stop", Duration.ofMillis(20), () -> api.states(null, null).isEmpty());
         }
 
         @Override
@@ -313,24 +313,6 @@ final class KillBenchmark {
         api.putUnit(Unit.submission(name, options, TEMPLATE, DesiredState.LAUNCHED));
     }
 
-    private static boolean running(UnitState s) {
-        return "active".equals(s.systemdActiveState()) && "running".equals(s.systemdSubState());
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Duration poll, Check check) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(poll);
-        }
-    }
 
     // ---------------------------------------------------------------- reporting
 
