@@ -1,8 +1,6 @@
 package dev.flotilla.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.flotilla.api.DesiredState;
 import dev.flotilla.api.FleetClient;
@@ -43,8 +39,6 @@ final class FootprintBenchmark {
             [Service]
             ExecStart=/bin/sleep 100000
             """;
-    private static final Pattern API = Pattern.compile("^API: (http://\\S+)$", Pattern.MULTILINE);
-    private static final Pattern MACHINE = Pattern.compile("^Machine: ([0-9a-f]{32}) ", Pattern.MULTILINE);
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(3);
     /** The flags bin/flotilla always passes. */
@@ -114,23 +108,8 @@ final class FootprintBenchmark {
             Runtime.getRuntime().addShutdownHook(onExit);
             List<ProcessHandle> children = new ArrayList<>();
             try {
-                String[] found = new String[2];
-                Waits.await(TIMEOUT, "the agent to serve its API", Duration.ofMillis(50), () -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("agent exited with " + process.exitValue() + ":\n"
-                                + Files.readString(log, StandardCharsets.UTF_8));
-                    }
-                    String out = Files.readString(log, StandardCharsets.UTF_8);
-                    Matcher api = API.matcher(out);
-                    Matcher machine = MACHINE.matcher(out);
-                    if (api.find() && machine.find()) {
-                        found[0] = api.group(1);
-                        found[1] = machine.group(1);
-                        return true;
-                    }
-                    return false;
-                });
-                try (FleetClient api = new FleetClient(URI.create(found[0]), Duration.ofSeconds(30))) {
+                Waits.AgentLines lines = Waits.awaitAgentLines(TIMEOUT, "the agent to serve its API", process, log);
+                try (FleetClient api = new FleetClient(lines.api(), Duration.ofSeconds(30))) {
                     Waits.await(TIMEOUT, "the machine to join", Duration.ofMillis(20), () -> api.machines().size() == 1);
                     Thread.sleep(settle);
                     Window idle = window(process.pid(), dir, window);

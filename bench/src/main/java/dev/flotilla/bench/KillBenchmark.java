@@ -2,7 +2,6 @@ package dev.flotilla.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.DesiredState;
@@ -58,8 +55,6 @@ final class KillBenchmark {
             [Service]
             ExecStart=/bin/sleep 100000
             """;
-    private static final Pattern API = Pattern.compile("^API: (http://\\S+)$", Pattern.MULTILINE);
-    private static final Pattern MACHINE = Pattern.compile("^Machine: ([0-9a-f]{32}) ", Pattern.MULTILINE);
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     /**
@@ -204,23 +199,9 @@ final class KillBenchmark {
                 for (int i = 0; i < machines; i++) {
                     Path log = logs.get(i);
                     Process process = started.get(i);
-                    String[] found = new String[2];
-                    Waits.await(TIMEOUT, "agent " + (2 + i) + " to serve its API", Duration.ofMillis(50), () -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("agent exited with " + process.exitValue() + ":\n"
-                                    + Files.readString(log, StandardCharsets.UTF_8));
-                        }
-                        String out = Files.readString(log, StandardCharsets.UTF_8);
-                        Matcher api = API.matcher(out);
-                        Matcher machine = MACHINE.matcher(out);
-                        if (api.find() && machine.find()) {
-                            found[0] = api.group(1);
-                            found[1] = machine.group(1);
-                            return true;
-                        }
-                        return false;
-                    });
-                    agents.add(new Agent(process, "127.0.0." + (2 + i), found[1], URI.create(found[0]), orphans));
+                    Waits.AgentLines lines = Waits.awaitAgentLines(TIMEOUT, "agent " + (2 + i) + " to serve its API",
+                            process, log);
+                    agents.add(new Agent(process, "127.0.0." + (2 + i), lines.machineId(), lines.api(), orphans));
                 }
                 FleetClient api = agents.getFirst().api;
                 Waits.await(TIMEOUT, "all machines to join", Duration.ofMillis(20), () -> api.machines().size() == machines);
