@@ -127,8 +127,6 @@ final class HealthChecker implements AutoCloseable {
                         outcome.tryFailure(new CheckFailed("GET " + config.checkPath() + " failed: " + describe(w.cause())));
                     }
                 });
-                f.channel().closeFuture().addListener(c -> outcome.tryFailure(
-                        new CheckFailed("GET " + config.checkPath() + ": connection closed before a full response")));
             }
         });
     }
@@ -169,6 +167,12 @@ final class HealthChecker implements AutoCloseable {
                 }
             }
             outcome.trySuccess("GET " + config.checkPath() + ": HTTP " + status);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            // After the codec: a response ended by the close has been judged by now.
+            outcome.tryFailure(new CheckFailed("GET " + config.checkPath() + ": connection closed before a full response"));
         }
 
         @Override

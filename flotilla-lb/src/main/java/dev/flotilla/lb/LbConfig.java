@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * @param checkPath   the path of the HTTP check ({@code /health}), or null for a TCP connect check
  * @param checkSha1   40 lower-case hex digits the check's body must hash to, or null
- * @param checkTimeout how long one check may take before it fails
+ * @param checkTimeout how long one check may take before it fails (2 s: a check still running when the next
+ *                     round starts is not started twice)
  */
 public record LbConfig(String service, InetSocketAddress listen, Mode mode, Balance balance, String checkPath,
                        String checkSha1, Duration checkInterval, Duration checkTimeout, InetSocketAddress admin) {
@@ -92,8 +93,7 @@ public record LbConfig(String service, InetSocketAddress listen, Mode mode, Bala
     }
 
     public LbConfig withCheck(String path, String sha1, Duration interval) {
-        Duration timeout = interval.compareTo(Duration.ofSeconds(2)) < 0 ? interval : Duration.ofSeconds(2);
-        return new LbConfig(service, listen, mode, balance, path, sha1, interval, timeout, admin);
+        return new LbConfig(service, listen, mode, balance, path, sha1, interval, checkTimeout, admin);
     }
 
     public LbConfig withAdmin(InetSocketAddress value) {
