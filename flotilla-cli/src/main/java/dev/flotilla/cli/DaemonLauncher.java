@@ -243,7 +243,7 @@ final class DaemonLauncher {
      * Writes the log in {@code format}: {@code text} is logback.xml's pattern; {@code logfmt} and {@code json} swap
      * the stderr appender's layout for {@link LogfmtLayout} or {@link JsonLogLayout}. Before anything logs.
      */
-    private static void logFormat(String format) {
+    static void logFormat(String format) {
         if (format.equals("text")) {
             return;
         }

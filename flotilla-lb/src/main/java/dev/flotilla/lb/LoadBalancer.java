@@ -145,6 +145,16 @@ public final class LoadBalancer implements AutoCloseable {
         return pool.inRotationCount();
     }
 
+    /** One line per backend the source lists: {@code web01 127.0.0.2:80 passing (GET /health: HTTP 200 in 3 ms)}. */
+    public List<String> backendLines() {
+        List<String> lines = new java.util.ArrayList<>();
+        for (Backend b : pool.all()) {
+            lines.add(b.address().id() + " " + b.address().hostPort() + " " + b.health() + " ("
+                    + (b.sourcePassing() ? b.checkOutput() : "its source reports it failing") + ")");
+        }
+        return lines;
+    }
+
     /** What {@code GET /lb/status} shows. */
     AdminHandler.Status status() {
         InetSocketAddress a = address();

@@ -1,0 +1,138 @@
+package dev.flotilla.cli;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+
+import dev.flotilla.lb.BackendSource;
+import dev.flotilla.lb.BackendSourceException;
+import dev.flotilla.lb.KeysSource;
+import dev.flotilla.lb.LbConfig;
+import dev.flotilla.lb.LoadBalancer;
+import dev.flotilla.lb.StaticSource;
+import dev.flotilla.store.KvStore;
+import dev.flotilla.store.StoreException;
+
+/**
+ * Runs {@code flotilla lb}: turns the flags into an {@link LbConfig} and a {@link BackendSource} (every bad value one
+ * line naming its flag), starts the {@link LoadBalancer}, prints the "Listening on" line scripts wait for, and
+ * closes everything when the JVM is asked to stop (SIGTERM, Ctrl-C).
+ */
+final class LbLauncher {
+
+    private LbLauncher() {
+    }
+
+    static int run(LbCommand cmd, PrintWriter out) {
+        DaemonLauncher.logFormat(cmd.log.chosen());
+        LbConfig config = config(cmd);
+        KvStore[] store = new KvStore[1];
+        BackendSource source = source(cmd, config, store);
+        LoadBalancer lb = new LoadBalancer(config, source);
+        try {
+            lb.start();
+        } catch (BackendSourceException e) {
+            closeStore(store[0]);
+            throw new CliException(ExitCodes.USAGE, "--source " + cmd.source + ": " + e.getMessage(), e);
+        } catch (BindException e) {
+            closeStore(store[0]);
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        InetSocketAddress a = lb.address();
+        out.println("Listening on " + config.mode().label() + "://" + hostPort(a) + " (" + config.mode().label()
+                + " mode, " + lb.backendsInRotation() + " backends)");
+        for (String line : lb.backendLines()) {
+            out.println("  " + line);
+        }
+        if (lb.adminAddress() != null) {
+            out.println("Admin on http://" + hostPort(lb.adminAddress()) + " (GET /lb/status, GET /metrics)");
+        }
+        out.flush();
+        announceBackendChanges();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                lb.close();
+                closeStore(store[0]);
+            } finally {
+                stopped.countDown();
+            }
+        }, "flotilla-lb-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static LbConfig config(LbCommand cmd) {
+        try {
+            if (!cmd.service.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                throw new IllegalArgumentException("--service: expected a name like web or db-main "
+                        + "(lower-case letters, digits and -), got '" + cmd.service + "'");
+            }
+            LbConfig config = LbConfig.of(cmd.service, LbConfig.hostPort("--listen", cmd.listen), LbConfig.Mode.parse(cmd.mode))
+                    .withBalance(LbConfig.Balance.parse(cmd.balance))
+                    .withCheck(cmd.checkPath, cmd.checkSha1, LbConfig.duration("--check-interval", cmd.checkInterval));
+            return cmd.admin == null ? config : config.withAdmin(LbConfig.hostPort("--admin", cmd.admin));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+    }
+
+    /** The source {@code --source} names; a keys source over etcd leaves its open store in {@code store[0]}. */
+    private static BackendSource source(LbCommand cmd, LbConfig config, KvStore[] store) {
+        String spec = cmd.source;
+        if (spec.startsWith("static:")) {
+            try {
+                return StaticSource.parse(spec.substring("static:".length()));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+            }
+        }
+        if (spec.equals("keys") || spec.startsWith("keys:")) {
+            String prefix = spec.equals("keys") ? "/services/" + config.service() : spec.substring("keys:".length());
+            if (!prefix.startsWith("/") || prefix.length() < 2) {
+                throw new CliException(ExitCodes.USAGE, "--source keys:PREFIX: expected a prefix starting with /, e.g. "
+                        + "keys:/services/web; got '" + spec + "'");
+            }
+            if (KvOverApi.chosen(cmd.api, cmd.etcd) || cmd.etcd.endpoints == null) {
+                var client = cmd.api.client();
+                return KeysSource.overApi(prefix, client, config.checkInterval(), client.endpoint().toString());
+            }
+            try {
+                store[0] = KvOperations.open(cmd.etcd);
+            } catch (StoreException e) {
+                throw new CliException(ExitCodes.USAGE, "--etcd " + String.join(",", cmd.etcd.urls()) + ": "
+                        + e.getMessage(), e);
+            }
+            return KeysSource.overEtcd(prefix, store[0], String.join(",", cmd.etcd.urls()));
+        }
+        throw new CliException(ExitCodes.USAGE, "--source: expected keys[:PREFIX] or static:HOST:PORT[,HOST:PORT...], got '"
+                + spec + "'");
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /**
+     * Backends entering and leaving rotation are what an operator watches: logged once the balancer runs (before,
+     * a failure is one line and the state at start is printed with the ready line), unless a level was chosen.
+     */
+    private static void announceBackendChanges() {
+        if (System.getenv("FLOTILLA_LOG_LEVEL") == null && System.getProperty("FLOTILLA_LOG_LEVEL") == null) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.flotilla.lb"))
+                    .setLevel(ch.qos.logback.classic.Level.INFO);
+        }
+    }
+
+    private static void closeStore(KvStore store) {
+        if (store != null) {
+            store.close();
+        }
+    }
+}
