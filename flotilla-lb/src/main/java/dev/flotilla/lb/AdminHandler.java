@@ -37,9 +37,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     record Status(String service, String mode, String balance, String listen, String source, List<BackendStatus> backends) {
     }
 
-    /** One backend in {@code /lb/status}: {@code source} is what its source says, {@code health} the balancer's verdict. */
+    /**
+     * One backend in {@code /lb/status}: {@code source} is what its source says, {@code health} the balancer's verdict,
+     * {@code check} the last check's (or ejection's) one-line result.
+     */
     record BackendStatus(String id, String address, int port, String health, String source, String check,
-                         int activeConnections, long requests, long failures, double p50Ms, double p99Ms) {
+                         int activeConnections, long requests, long failures, long connectionsOpened, double p50Ms,
+                         double p99Ms) {
     }
 
     private final Supplier<Status> status;
@@ -55,8 +59,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         for (Backend b : all) {
             BackendAddress a = b.address();
             list.add(new BackendStatus(a.id(), a.host(), a.port(), b.health(), b.sourcePassing() ? "passing" : "critical",
-                    b.checkOutput(), b.activeCount(), b.requestCount(), b.failureCount(), round(b.latencyMillis(0.5)),
-                    round(b.latencyMillis(0.99))));
+                    b.checkOutput(), b.activeCount(), b.requestCount(), b.failureCount(), b.connectionCount(),
+                    round(b.latencyMillis(0.5)), round(b.latencyMillis(0.99))));
         }
         return list;
     }

@@ -37,6 +37,7 @@ final class Backend {
     private final AtomicInteger active = new AtomicInteger();
     private final Counter requests;
     private final Counter failures;
+    private final Counter connections;
     private final Timer latency;
     private final List<Meter> meters;
     private final MeterRegistry registry;
@@ -58,6 +59,9 @@ final class Backend {
         failures = Counter.builder("lb.failures")
                 .description("Connection errors and broken exchanges with the backend, retried or not")
                 .tags(tags).register(registry);
+        connections = Counter.builder("lb.connections")
+                .description("Connections opened to the backend (HTTP mode reuses them for many requests)")
+                .tags(tags).register(registry);
         latency = Timer.builder("lb.request.duration")
                 .description("From sending the request to the last byte of the response (HTTP) or the connection's life (TCP)")
                 .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
@@ -66,7 +70,7 @@ final class Backend {
         Gauge up = Gauge.builder("lb.backend.up", this, b -> b.eligible() ? 1 : 0)
                 .description("1 when the backend gets traffic: its source and its check pass and it is not ejected")
                 .tags(tags).register(registry);
-        meters = List.of(requests, failures, latency, activeGauge, up);
+        meters = List.of(requests, failures, connections, latency, activeGauge, up);
     }
 
     BackendAddress address() {
@@ -141,6 +145,15 @@ final class Backend {
     /** A request ended because its client went away: neither a latency sample nor the backend's failure. */
     void cancelled() {
         active.decrementAndGet();
+    }
+
+    /** A new connection to the backend is up. */
+    void connected() {
+        connections.increment();
+    }
+
+    long connectionCount() {
+        return (long) connections.count();
     }
 
     /** A connection error that happened before a request was started on this backend. */

@@ -142,6 +142,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     if (request == null) {
                         f.channel().close(); // the client went away meanwhile
                     } else if (f.isSuccess()) {
+                        backend.connected();
                         send(backend, f.channel());
                     } else {
                         backend.failed();

@@ -60,6 +60,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                         upstream.close();
                         return;
                     }
+                    backend.connected();
                     backend.started();
                     long start = System.nanoTime();
                     upstream.closeFuture().addListener(c -> backend.finished(System.nanoTime() - start));

@@ -31,7 +31,7 @@ class KeysSourceTest {
 
     private static EtcdServer etcd;
     private static KvStore store;
-    private final List<BusyboxHttpd> backends = new ArrayList<>();
+    private final List<HttpBackend> backends = new ArrayList<>();
     private LoadBalancer lb;
 
     @BeforeAll
@@ -55,12 +55,12 @@ class KeysSourceTest {
         if (lb != null) {
             lb.close();
         }
-        for (BusyboxHttpd b : backends) {
+        for (HttpBackend b : backends) {
             b.close();
         }
     }
 
-    private void register(String prefix, BusyboxHttpd b, String addressKey) throws Exception {
+    private void register(String prefix, HttpBackend b, String addressKey) throws Exception {
         store.put(prefix + b.name() + "/" + addressKey, b.host().getBytes(UTF_8));
         store.put(prefix + b.name() + "/port", String.valueOf(b.port()).getBytes(UTF_8));
     }
@@ -69,8 +69,8 @@ class KeysSourceTest {
     void followsKeysAddedAndRemovedLive() throws Exception {
         String prefix = "/services/web-" + UUID.randomUUID() + "/";
         Path dir = WorkDirs.create("lb-keys");
-        BusyboxHttpd web01 = BusyboxHttpd.start(dir, "web01", "127.0.0.21");
-        BusyboxHttpd web02 = BusyboxHttpd.start(dir, "web02", "127.0.0.22");
+        HttpBackend web01 = HttpBackend.start(dir, "web01", "127.0.0.21");
+        HttpBackend web02 = HttpBackend.start(dir, "web02", "127.0.0.22");
         backends.addAll(List.of(web01, web02));
         register(prefix, web01, "public_ipv4_addr");
 

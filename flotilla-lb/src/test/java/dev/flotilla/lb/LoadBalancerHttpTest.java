@@ -29,7 +29,7 @@ import dev.flotilla.testkit.WorkDirs;
 class LoadBalancerHttpTest {
 
     private Path dir;
-    private final List<BusyboxHttpd> backends = new ArrayList<>();
+    private final List<HttpBackend> backends = new ArrayList<>();
     private LoadBalancer lb;
 
     @BeforeEach
@@ -42,15 +42,21 @@ class LoadBalancerHttpTest {
         if (lb != null) {
             lb.close();
         }
-        for (BusyboxHttpd b : backends) {
+        for (HttpBackend b : backends) {
             b.close();
         }
     }
 
     private List<BackendAddress> startBackends(int n) throws Exception {
+        return startBackends(n, false);
+    }
+
+    private List<BackendAddress> startBackends(int n, boolean keepAlive) throws Exception {
         List<BackendAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            BusyboxHttpd b = BusyboxHttpd.start(dir, "web0" + i, "127.0.0." + (i + 1));
+            String name = "web0" + i;
+            String host = "127.0.0." + (i + 1);
+            HttpBackend b = keepAlive ? HttpBackend.startKeepAlive(dir, name, host) : HttpBackend.start(dir, name, host);
             backends.add(b);
             addresses.add(b.address());
         }
@@ -86,6 +92,24 @@ class LoadBalancerHttpTest {
     }
 
     @Test
+    void forwardsRequestBodiesAndAnswersHttp10Clients() throws Exception {
+        start(http(), startBackends(1));
+
+        HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(URI.create(url(lb, "/cgi-bin/echo")))
+                .POST(HttpRequest.BodyPublishers.ofString("hello through the balancer")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).isEqualTo("POST web01 hello through the balancer");
+
+        try (java.net.Socket s = new java.net.Socket(lb.address().getHostString(), lb.address().getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.0 200 ").endsWith("\r\n\r\nweb01\n");
+        }
+    }
+
+    @Test
     void leastConnSendsRequestsToTheIdleBackend() throws Exception {
         start(http().withBalance(LbConfig.Balance.LEAST_CONN), startBackends(2));
         CompletableFuture<HttpResponse<String>> slow = CLIENT.sendAsync(
@@ -97,15 +121,33 @@ class LoadBalancerHttpTest {
 
         assertThat(spread(lb, 10)).containsExactlyEntriesOf(Map.of(idle, 10));
 
-        for (BusyboxHttpd b : backends) {
+        for (HttpBackend b : backends) {
             b.release();
         }
         assertThat(slow.get().body().strip()).isEqualTo("slow " + busy);
     }
 
     @Test
+    void keepAliveBackendsServeManyRequestsPerConnection() throws Exception {
+        start(http(), startBackends(2, true));
+
+        assertThat(spread(lb, 40)).containsExactlyInAnyOrderEntriesOf(Map.of("web01", 20, "web02", 20));
+        assertThat(lb.status().backends()).allSatisfy(b -> assertThat(b.connectionsOpened()).isBetween(1L, 2L));
+    }
+
+    @Test
+    void aKeepAliveBackendKilledMidTrafficCostsNoFailedIdempotentRequest() throws Exception {
+        start(http(), startBackends(3, true));
+        killOneOfThreeMidTraffic();
+    }
+
+    @Test
     void aBackendKilledMidTrafficCostsNoFailedIdempotentRequest() throws Exception {
         start(http(), startBackends(3));
+        killOneOfThreeMidTraffic();
+    }
+
+    private void killOneOfThreeMidTraffic() throws Exception {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         for (int i = 0; i < 300; i++) {
             if (i == 100) {

@@ -32,7 +32,7 @@ import dev.flotilla.testkit.WorkDirs;
 class LoadBalancerTcpAndAdminTest {
 
     private Path dir;
-    private final List<BusyboxHttpd> backends = new ArrayList<>();
+    private final List<HttpBackend> backends = new ArrayList<>();
     private LoadBalancer lb;
 
     @BeforeEach
@@ -45,7 +45,7 @@ class LoadBalancerTcpAndAdminTest {
         if (lb != null) {
             lb.close();
         }
-        for (BusyboxHttpd b : backends) {
+        for (HttpBackend b : backends) {
             b.close();
         }
     }
@@ -53,7 +53,7 @@ class LoadBalancerTcpAndAdminTest {
     private List<BackendAddress> startBackends(int n) throws Exception {
         List<BackendAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            BusyboxHttpd b = BusyboxHttpd.start(dir, "web0" + i, "127.0.0." + (10 + i));
+            HttpBackend b = HttpBackend.start(dir, "web0" + i, "127.0.0." + (10 + i));
             backends.add(b);
             addresses.add(b.address());
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 import dev.flotilla.testkit.FreePorts;
 
 /**
- * A real HTTP backend: {@code busybox httpd} in the foreground on its own loopback address, serving a directory
- * whose {@code /} names the backend, a {@code /health} file that can be hidden (404) and restored, and two CGI
- * scripts: {@code /cgi-bin/xff} echoes the X-Forwarded-For it got, {@code /cgi-bin/slow} answers only once
- * {@link #release()} was called. Killed with SIGKILL like a crashed server.
+ * A real HTTP backend in its own process on its own loopback address: {@code busybox httpd} (a connection per
+ * request, CGI) or Python's {@code http.server} speaking HTTP/1.1 (keep-alive, files only). Its directory's
+ * {@code /} names the backend; {@code /health} can be hidden (404) and restored; busybox runs three CGI scripts:
+ * {@code /cgi-bin/xff} echoes the X-Forwarded-For it got, {@code /cgi-bin/echo} the method and body, and
+ * {@code /cgi-bin/slow} answers only once {@link #release()} was called. Killed with SIGKILL like a crashed server.
  */
-final class BusyboxHttpd implements AutoCloseable {
+final class HttpBackend implements AutoCloseable {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -35,7 +37,7 @@ final class BusyboxHttpd implements AutoCloseable {
     private final Path dir;
     private final Process process;
 
-    private BusyboxHttpd(String name, String host, int port, Path dir, Process process) {
+    private HttpBackend(String name, String host, int port, Path dir, Process process) {
         this.name = name;
         this.host = host;
         this.port = port;
@@ -44,19 +46,32 @@ final class BusyboxHttpd implements AutoCloseable {
     }
 
     /** Starts a backend called {@code name} on {@code host} (e.g. 127.0.0.2), serving under {@code root}, and waits until it accepts. */
-    static BusyboxHttpd start(Path root, String name, String host) throws IOException {
+    static HttpBackend start(Path root, String name, String host) throws IOException {
+        return start(root, name, host, false);
+    }
+
+    /** Like {@link #start(Path, String, String)}, but Python's server, which keeps connections alive. */
+    static HttpBackend startKeepAlive(Path root, String name, String host) throws IOException {
+        return start(root, name, host, true);
+    }
+
+    private static HttpBackend start(Path root, String name, String host, boolean keepAlive) throws IOException {
         Path dir = Files.createDirectories(root.resolve(name));
         Files.writeString(dir.resolve("index.html"), name + "\n");
         Files.writeString(dir.resolve("health"), "ok\n");
         Path cgi = Files.createDirectories(dir.resolve("cgi-bin"));
         script(cgi.resolve("xff"), "printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' \"$HTTP_X_FORWARDED_FOR\"\n");
+        script(cgi.resolve("echo"), "printf 'Content-Type: text/plain\\r\\n\\r\\n%s %s ' \"$REQUEST_METHOD\" " + name + "\n"
+                + "head -c \"$CONTENT_LENGTH\"\n");
         script(cgi.resolve("slow"), "while [ ! -f " + dir.resolve("release") + " ]; do sleep 0.05; done\n"
                 + "printf 'Content-Type: text/plain\\r\\n\\r\\nslow " + name + "\\n'\n");
         int port = FreePorts.next();
-        Process process = new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", host + ":" + port, "-h", dir.toString())
-                .redirectErrorStream(true).redirectOutput(root.resolve(name + ".log").toFile()).start();
+        List<String> command = keepAlive
+                ? List.of("python3", "-m", "http.server", "-p", "HTTP/1.1", "-b", host, "-d", dir.toString(), "" + port)
+                : List.of("/bin/busybox", "httpd", "-f", "-p", host + ":" + port, "-h", dir.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(root.resolve(name + ".log").toFile()).start();
         LIVE.add(process);
-        BusyboxHttpd httpd = new BusyboxHttpd(name, host, port, dir, process);
+        HttpBackend httpd = new HttpBackend(name, host, port, dir, process);
         await().atMost(Duration.ofSeconds(30)).until(httpd::accepts);
         return httpd;
     }
