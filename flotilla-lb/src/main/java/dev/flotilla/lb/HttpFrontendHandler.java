@@ -2,6 +2,7 @@ package dev.flotilla.lb;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +31,7 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * One client connection in HTTP mode: reads a request (whole, up to the aggregator's limit), sends it to a backend
  * over a pooled keep-alive connection and streams the response back. One request at a time per client connection:
- * the client's reads are off while a request is in flight, so pipelined requests wait in the socket, and the
+ * the client's reads are off while a request is in flight (pipelined requests already read wait in order), and the
  * backend's reads are off while the client cannot keep up (backpressure both ways without buffering).
  *
  * <p>Failures: a backend that refuses or times out the connection is ejected and the request goes to another one
@@ -46,6 +47,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private final BackendPool pool;
     private final BackendConnector connector;
     private final List<Backend> tried = new ArrayList<>(2);
+    /** Pipelined requests decoded from the same read as the one in flight; answered in order. */
+    private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>(2);
 
     private ChannelHandlerContext ctx;
     private String clientIp;
@@ -81,6 +84,15 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        ctx.channel().config().setAutoRead(false);
+        if (request != null) {
+            pipelined.add(req);
+            return;
+        }
+        handle(req);
+    }
+
+    private void handle(FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
             req.release();
             clientVersion = HttpVersion.HTTP_1_1;
@@ -88,7 +100,6 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             reply(HttpResponseStatus.BAD_REQUEST, "400 Bad Request: " + req.decoderResult().cause().getMessage());
             return;
         }
-        ctx.channel().config().setAutoRead(false);
         request = req;
         clientVersion = req.protocolVersion();
         clientKeepAlive = HttpUtil.isKeepAlive(req);
@@ -286,7 +297,13 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             request.release();
             request = null;
         }
-        if (clientKeepAlive && ctx.channel().isActive()) {
+        if (!clientKeepAlive || !ctx.channel().isActive()) {
+            return;
+        }
+        FullHttpRequest next = pipelined.poll();
+        if (next != null) {
+            handle(next);
+        } else {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -310,6 +327,10 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         if (request != null) {
             request.release();
             request = null;
+        }
+        FullHttpRequest waiting;
+        while ((waiting = pipelined.poll()) != null) {
+            waiting.release();
         }
         ctx.fireChannelInactive();
     }

@@ -110,6 +110,21 @@ class LoadBalancerHttpTest {
     }
 
     @Test
+    void answersPipelinedRequestsInOrder() throws Exception {
+        start(http(), startBackends(1, true));
+
+        try (java.net.Socket s = new java.net.Socket(lb.address().getHostString(), lb.address().getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /health HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String responses = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(responses.split("HTTP/1.1 200 ", -1)).hasSize(4);
+            assertThat(responses.replaceAll("(?s)HTTP/1.1 200 .*?\r\n\r\n", "|")).isEqualTo("|web01\n|ok\n|web01\n");
+        }
+    }
+
+    @Test
     void leastConnSendsRequestsToTheIdleBackend() throws Exception {
         start(http().withBalance(LbConfig.Balance.LEAST_CONN), startBackends(2));
         CompletableFuture<HttpResponse<String>> slow = CLIENT.sendAsync(
