@@ -105,7 +105,7 @@ class LbCommandIT {
         Matcher ready = awaitListening(lb);
         assertThat(ready.group(1)).isEqualTo("127.0.0.1:" + listen);
         assertThat(ready.group(2)).isEqualTo("1");
-        assertThat(lb.outSoFar()).contains("  127.0.0.41:" + port + " 127.0.0.41:" + port + " passing (GET /health: HTTP 200 in ");
+        assertThat(lb.outSoFar()).contains("  127.0.0.41:" + port + " passing (GET /health: HTTP 200 in ");
         assertThat(lb.outSoFar()).contains("Admin on http://127.0.0.1:" + admin + " (GET /lb/status, GET /metrics)");
         assertThat(get("http://127.0.0.1:" + listen + "/")).isEqualTo("200 web01");
         assertThat(get("http://127.0.0.1:" + admin + "/lb/status")).contains("\"id\":\"127.0.0.41:" + port + "\"", "\"requests\":1",

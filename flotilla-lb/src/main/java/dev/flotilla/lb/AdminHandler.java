@@ -34,7 +34,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** {@code GET /lb/status}. */
-    record Status(String service, String mode, String balance, String listen, String source, List<BackendStatus> backends) {
+    record Status(String service, String mode, String balance, String listen, String transport, String source,
+                  List<BackendStatus> backends) {
     }
 
     /**

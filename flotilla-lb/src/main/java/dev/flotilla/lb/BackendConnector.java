@@ -31,6 +31,24 @@ final class BackendConnector {
         return template.clone(loop).handler(handler).connect(backend.socketAddress());
     }
 
+    /**
+     * A connection failure in a few words for logs and {@code /lb/status}: {@code connection refused}, {@code no
+     * answer to connect in 2000 ms}, else the exception's message (Netty's native ones carry syscall detail).
+     */
+    static String reason(Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof io.netty.channel.ConnectTimeoutException) {
+            return "no answer to connect in " + CONNECT_TIMEOUT_MILLIS + " ms";
+        }
+        if (m.contains("Connection refused")) {
+            return "connection refused";
+        }
+        if (m.contains("Connection reset")) {
+            return "connection reset";
+        }
+        return m;
+    }
+
     /** A pipeline initializer adding {@code handlers} in order. */
     static ChannelHandler pipeline(ChannelHandler... handlers) {
         return new ChannelInitializer<Channel>() {

@@ -132,8 +132,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        return BackendConnector.reason(t);
     }
 
     @Override

@@ -59,7 +59,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (lentTo != null) {
-            lentTo.onBackendBroken(this, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            lentTo.onBackendBroken(this, BackendConnector.reason(cause));
         }
         ctx.close();
     }

@@ -50,6 +50,14 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Pipelined requests decoded from the same read as the one in flight; answered in order. */
     private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>(2);
 
+    /** One listener for every request written (no allocation per request); ignores a connection no longer lent. */
+    private final ChannelFutureListener requestWritten = f -> {
+        if (!f.isSuccess()) {
+            onBackendBroken(f.channel().pipeline().get(HttpBackendHandler.class),
+                    "writing the request failed: " + BackendConnector.reason(f.cause()));
+        }
+    };
+
     private ChannelHandlerContext ctx;
     private String clientIp;
     private FullHttpRequest request;
@@ -157,7 +165,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         send(backend, f.channel());
                     } else {
                         backend.failed();
-                        pool.eject(backend, "connect failed: " + f.cause().getMessage());
+                        pool.eject(backend, "connect failed: " + BackendConnector.reason(f.cause()));
                         dispatch();
                     }
                 });
@@ -170,11 +178,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         backendChannel = channel;
         backend.started();
         startNanos = System.nanoTime();
-        channel.writeAndFlush(request.retainedDuplicate()).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                onBackendBroken(handler, "writing the request failed: " + f.cause().getMessage());
-            }
-        });
+        channel.writeAndFlush(request.retainedDuplicate()).addListener(requestWritten);
     }
 
     /** A piece of the response from the lent backend connection: forwarded to the client. */

@@ -145,11 +145,15 @@ public final class LoadBalancer implements AutoCloseable {
         return pool.inRotationCount();
     }
 
-    /** One line per backend the source lists: {@code web01 127.0.0.2:80 passing (GET /health: HTTP 200 in 3 ms)}. */
+    /**
+     * One line per backend the source lists: {@code web01 127.0.0.2:80 passing (GET /health: HTTP 200 in 3 ms)} (the
+     * address left out when it is the id, as for static backends).
+     */
     public List<String> backendLines() {
         List<String> lines = new java.util.ArrayList<>();
         for (Backend b : pool.all()) {
-            lines.add(b.address().id() + " " + b.address().hostPort() + " " + b.health() + " ("
+            String where = b.address().id().equals(b.address().hostPort()) ? "" : " " + b.address().hostPort();
+            lines.add(b.address().id() + where + " " + b.health() + " ("
                     + (b.sourcePassing() ? b.checkOutput() : "its source reports it failing") + ")");
         }
         return lines;
@@ -160,7 +164,7 @@ public final class LoadBalancer implements AutoCloseable {
         InetSocketAddress a = address();
         List<AdminHandler.BackendStatus> backends = AdminHandler.backends(pool.all());
         return new AdminHandler.Status(config.service(), config.mode().label(), config.balance().label(),
-                a.getHostString() + ":" + a.getPort(), source.describe(), backends);
+                a.getHostString() + ":" + a.getPort(), transport.name(), source.describe(), backends);
     }
 
     /** Stops listening, following the source and checking; open connections are closed. Idempotent. */

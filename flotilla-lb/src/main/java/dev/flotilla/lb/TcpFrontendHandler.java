@@ -49,7 +49,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                 .addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {
                         backend.failed();
-                        pool.eject(backend, "connect failed: " + f.cause().getMessage());
+                        pool.eject(backend, "connect failed: " + BackendConnector.reason(f.cause()));
                         if (client.isActive()) {
                             connect(ctx);
                         }
