@@ -32,7 +32,8 @@ import dev.flotilla.store.WatchListener;
  * as far as the source is concerned (the keys' TTLs are its health); the balancer's checks decide.
  *
  * <p>No keys yet is not an error (the service's units may still be starting): the source logs it and waits. An
- * unreachable store on the first read is.
+ * unreachable store on the first read is; later, a failed listing keeps the last list, and an ended watch (etcd
+ * compacted what it missed) is replaced by a fresh read and watch.
  */
 public final class KeysSource implements BackendSource {
 
@@ -43,8 +44,12 @@ public final class KeysSource implements BackendSource {
     private final FleetClient client;
     private final Duration pollInterval;
     private final String via;
-    private Watch watch;
-    private ScheduledExecutorService poller;
+    private volatile Watch watch;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lb-keys");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
     private List<BackendAddress> last;
 
@@ -106,12 +111,28 @@ public final class KeysSource implements BackendSource {
 
                 @Override
                 public void onError(StoreException error) {
-                    LOG.error("the watch of {} in etcd ended: {}; backends stay as last seen", prefix, error.getMessage());
+                    LOG.warn("the watch of {} in etcd ended: {}; reading it again", prefix, error.getMessage());
+                    rewatch(listener);
                 }
             });
         } catch (StoreException e) {
             throw new BackendSourceException("cannot watch " + prefix + " in etcd at " + via + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads the prefix again and watches from there, every second until it works (the source is not closed). */
+    private void rewatch(Consumer<List<BackendAddress>> listener) {
+        timer.schedule(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                watchEtcd(listener);
+            } catch (BackendSourceException e) {
+                LOG.warn("{}; backends stay as last seen, trying again in 1 s", e.getMessage());
+                rewatch(listener);
+            }
+        }, 1, TimeUnit.SECONDS);
     }
 
     private void pollApi(Consumer<List<BackendAddress>> listener) throws BackendSourceException {
@@ -120,13 +141,8 @@ public final class KeysSource implements BackendSource {
         } catch (ApiException e) {
             throw new BackendSourceException("cannot list " + prefix + " through " + via + ": " + e.getMessage(), e);
         }
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lb-keys-poll");
-            t.setDaemon(true);
-            return t;
-        });
         long ms = pollInterval.toMillis();
-        poller.scheduleWithFixedDelay(() -> {
+        timer.scheduleWithFixedDelay(() -> {
             try {
                 Map<String, String> keys = list();
                 if (!closed) {
@@ -146,7 +162,7 @@ public final class KeysSource implements BackendSource {
         return keys;
     }
 
-    private void report(Map<String, String> keys, Consumer<List<BackendAddress>> listener) {
+    private synchronized void report(Map<String, String> keys, Consumer<List<BackendAddress>> listener) {
         List<BackendAddress> backends = backends(prefix, keys);
         if (backends.equals(last)) {
             return;
@@ -208,11 +224,10 @@ public final class KeysSource implements BackendSource {
     @Override
     public void close() {
         closed = true;
-        if (watch != null) {
-            watch.close();
-        }
-        if (poller != null) {
-            poller.shutdownNow();
+        timer.shutdownNow();
+        Watch w = watch;
+        if (w != null) {
+            w.close();
         }
     }
 }
