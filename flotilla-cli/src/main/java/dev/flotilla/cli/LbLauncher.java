@@ -45,6 +45,9 @@ final class LbLauncher {
         for (String line : lb.backendLines()) {
             out.println("  " + line);
         }
+        if (lb.backendLines().isEmpty()) {
+            out.println("  no backends yet: waiting for " + source.describe());
+        }
         if (lb.adminAddress() != null) {
             out.println("Admin on http://" + hostPort(lb.adminAddress()) + " (GET /lb/status, GET /metrics)");
         }

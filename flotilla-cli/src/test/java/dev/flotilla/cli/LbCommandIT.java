@@ -157,6 +157,27 @@ class LbCommandIT {
     }
 
     @Test
+    void anEmptyKeysPrefixIsNoErrorButAWait() throws Exception {
+        Path dir = WorkDirs.create("lb-cli-empty");
+        dev = CliProcess.start(CliProcess.Options.defaults().in(dir), "dev", "--machines", "1", "--api-port", "0",
+                "--data-dir", dir.resolve("data").toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            assertThat(dev.isAlive()).as("dev mode runs; stderr: %s", dev.errSoFar()).isTrue();
+            return API_LINE.matcher(dev.outSoFar()).find();
+        });
+        Matcher api = API_LINE.matcher(dev.outSoFar());
+        assertThat(api.find()).isTrue();
+        int listen = FreePorts.next();
+        lb = CliProcess.start(CliProcess.Options.defaults().env(java.util.Map.of("FLOTILLA_ENDPOINT", api.group(1))),
+                "lb", "--service", "nobody", "--listen", "127.0.0.1:" + listen, "--source", "keys");
+
+        assertThat(awaitListening(lb).group(2)).isEqualTo("0");
+        assertThat(lb.outSoFar()).contains("  no backends yet: waiting for keys:/services/nobody/ via " + api.group(1));
+        assertThat(get("http://127.0.0.1:" + listen + "/"))
+                .isEqualTo("502 502 Bad Gateway: no backend of service nobody is available");
+    }
+
+    @Test
     void aBadDigestIsOneLine() {
         CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--listen", "127.0.0.1:" + FreePorts.next(),
                 "--source", "static:127.0.0.2:80", "--check-path", "/health", "--check-sha1", "abc123");
