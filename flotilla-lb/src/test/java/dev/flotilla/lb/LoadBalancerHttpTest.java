@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,6 +197,42 @@ class LoadBalancerHttpTest {
         backends.get(0).restoreHealth();
         await().atMost(Duration.ofSeconds(30)).until(() -> lb.backendsInRotation() == 2);
         assertThat(spread(lb, 6)).containsExactlyInAnyOrderEntriesOf(Map.of("web01", 3, "web02", 3));
+    }
+
+    @Test
+    void aBackendGetsTrafficOnlyWhileItsSourceAlsoSaysPassing() throws Exception {
+        List<BackendAddress> addresses = startBackends(2);
+        AtomicReference<Consumer<List<BackendAddress>>> push = new AtomicReference<>();
+        lb = new LoadBalancer(http(), new BackendSource() {
+            @Override
+            public void start(Consumer<List<BackendAddress>> listener) {
+                push.set(listener);
+                listener.accept(addresses);
+            }
+
+            @Override
+            public String describe() {
+                return "pushed by the test";
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        lb.start();
+        assertThat(lb.backendsInRotation()).isEqualTo(2);
+
+        BackendAddress web02 = addresses.get(1);
+        push.get().accept(List.of(addresses.get(0), new BackendAddress(web02.id(), web02.host(), web02.port(), false)));
+        assertThat(lb.status().backends().get(1).source()).isEqualTo("critical");
+        assertThat(spread(lb, 4)).containsExactlyEntriesOf(Map.of("web01", 4));
+
+        push.get().accept(addresses);
+        assertThat(spread(lb, 4)).containsExactlyInAnyOrderEntriesOf(Map.of("web01", 2, "web02", 2));
+
+        push.get().accept(List.of(web02));
+        assertThat(lb.status().backends()).extracting(AdminHandler.BackendStatus::id).containsExactly("web02");
+        assertThat(spread(lb, 4)).containsExactlyEntriesOf(Map.of("web02", 4));
     }
 
     @Test
