@@ -3,6 +3,7 @@ package dev.flotilla.agent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ final class ServiceRegistrar implements AutoCloseable {
     private final Map<UnitName, Entry> entries = new HashMap<>();
     /** Units whose endpoint was withdrawn for a stop, with when the stop may go ahead ({@link System#nanoTime}). */
     private final Map<UnitName, Long> draining = new HashMap<>();
+    /** Withdrawn endpoints whose delete failed: the next sync deletes them. */
+    private final List<Entry> orphans = new ArrayList<>();
     private long leaseId = -1;
 
     ServiceRegistrar(Services services, MachineId machine, String publicIp, InstantSource clock,
@@ -103,23 +106,32 @@ final class ServiceRegistrar implements AutoCloseable {
             wanted.keySet().removeAll(draining.keySet());
             boolean newLease = lease != leaseId;
             leaseId = lease;
-            stale = entries.values().stream().filter(e -> !e.spec.equals(wanted.get(e.unit))).toList();
+            stale = new ArrayList<>(orphans);
+            orphans.clear();
+            entries.values().stream().filter(e -> !e.spec.equals(wanted.get(e.unit))).forEach(stale::add);
+            stale.forEach(e -> entries.remove(e.unit, e));
             wanted.forEach((unit, spec) -> entries.computeIfAbsent(unit, u -> new Entry(u, spec)));
-            toPublish = entries.values().stream().filter(e -> newLease || !e.started).filter(e -> !stale.contains(e))
-                    .toList();
+            toPublish = entries.values().stream().filter(e -> newLease || !e.started).toList();
+            // A live entry under the same key owns it now: deleting for the orphan would delete it.
+            stale.removeIf(e -> entries.get(e.unit) instanceof Entry live && live != e
+                    && live.spec.name().equals(e.spec.name()));
         }
+        StoreException failed = null;
         for (Entry e : stale) {
-            e.withdraw("its unit is no longer active here");
-            forget(e);
+            try {
+                e.withdraw("its unit is no longer active here");
+            } catch (StoreException ex) {
+                synchronized (lock) {
+                    orphans.add(e);
+                }
+                failed = ex;
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
         for (Entry e : toPublish) {
             e.publishNow(lease);
-        }
-    }
-
-    private void forget(Entry e) {
-        synchronized (lock) {
-            entries.remove(e.unit, e);
         }
     }
 
@@ -182,6 +194,7 @@ final class ServiceRegistrar implements AutoCloseable {
             all = List.copyOf(entries.values());
             entries.clear();
             draining.clear();
+            orphans.clear();
             leaseId = -1;
         }
         all.forEach(Entry::cancel);
