@@ -136,7 +136,7 @@ final class ServiceRegistrar implements AutoCloseable {
     }
 
     /**
-     * Before {@code unit} is stopped: withdraws its endpoint and says how long the stop must still
+     * Before {@code unit} is stopped or restarted: withdraws its endpoint and says how long the stop must still
      * wait ({@code DrainDelay=} from the withdrawal, when the endpoint was passing; zero otherwise,
      * and once the delay has passed). Reconcile thread.
      *

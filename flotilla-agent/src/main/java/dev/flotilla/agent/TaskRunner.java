@@ -96,6 +96,11 @@ final class TaskRunner {
                 runtime(start.unit()).start(request(start.definition()));
             }
             case Task.Restart restart -> {
+                Duration drain = drainFirst(restart.unit());
+                if (!drain.isZero()) {
+                    passAfter.accept(drain); // that pass restarts it
+                    return true;
+                }
                 LOG.info("restarting {} with new contents {}", restart.unit(), restart.definition().hash().shortHex());
                 runtime(restart.unit()).restart(request(restart.definition()));
             }
@@ -127,7 +132,8 @@ final class TaskRunner {
     }
 
     /**
-     * The graceful drain: withdraws the unit's service endpoint before its process is signalled, and
+     * The graceful drain (before a stop or a restart): withdraws the unit's service endpoint before its
+     * process is signalled, and
      * says how much longer the stop waits ({@code DrainDelay=}). A store failure postpones the stop.
      */
     private Duration drainFirst(UnitName unit) throws UnitOperationException {

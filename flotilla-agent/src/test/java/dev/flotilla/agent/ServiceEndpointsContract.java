@@ -71,7 +71,7 @@ abstract class ServiceEndpointsContract {
     private String web(String service) {
         return "[Service]\nExecStart=/bin/busybox httpd -f -p " + IP + ":" + port + " -h " + www + "\n"
                 + "ExecStop=/bin/sh -c 'date +%%s%%N > " + www.resolve("stopped-at") + "'\n"
-                + "\n[X-Service]\nName=web\nPort=" + port + "\nTags=v1\n" + service;
+                + "\n[X-Service]\nName=web\nPort=" + port + "\nTags=v1\nCheckTimeout=10s\n" + service;
     }
 
     private List<ServiceEndpoint> endpoints() throws Exception {
@@ -130,16 +130,21 @@ abstract class ServiceEndpointsContract {
         assertThat(passing.output()).contains("HTTP 200, body SHA-1 matches");
 
         Files.delete(www.resolve("health"));
-        ServiceEndpoint critical = awaitHealth(ServiceHealth.CRITICAL);
-        assertThat(critical.output()).contains("HTTP 404 is not an expected status");
+        await().atMost(BOUND).until(() -> endpoints().size() == 1
+                && endpoints().getFirst().output().equals(Optional.of("HTTP 404 is not an expected status")));
+        ServiceEndpoint critical = endpoints().getFirst();
+        assertThat(critical.health()).isEqualTo(ServiceHealth.CRITICAL);
         assertThat(critical.since()).isAfter(passing.since());
 
         Files.writeString(www.resolve("health"), "ok\n");
         awaitHealth(ServiceHealth.PASSING);
 
         Files.writeString(www.resolve("health"), "degraded\n");
-        assertThat(awaitHealth(ServiceHealth.CRITICAL).output()).hasValueSatisfying(o -> assertThat(o)
-                .startsWith("HTTP 200, but the body's SHA-1 is ").endsWith("not the expected " + digest));
+        String mismatch = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest("degraded\n".getBytes(StandardCharsets.UTF_8)));
+        await().atMost(BOUND).until(() -> endpoints().size() == 1 && endpoints().getFirst().health() == ServiceHealth.CRITICAL
+                && endpoints().getFirst().output().equals(Optional.of("HTTP 200, but the body's SHA-1 is " + mismatch
+                        + ", not the expected " + digest)));
         Files.writeString(www.resolve("health"), "ok\n");
         awaitHealth(ServiceHealth.PASSING);
     }
@@ -200,6 +205,24 @@ abstract class ServiceEndpointsContract {
         assertThat(Duration.ofNanos(stoppedAt - removed.atNanos()))
                 .as("the endpoint went first, and the stop waited (most of) the drain delay")
                 .isGreaterThan(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aReplacedUnitIsWithdrawnBeforeItsRestartAndRegisteredWithItsNewSection() throws Exception {
+        Agent a = cluster.start(IP);
+        String v1 = web("CheckHTTP=/health\nCheckInterval=200ms\nDrainDelay=500ms\n");
+        cluster.launch("web.service", v1, a);
+        awaitHealth(ServiceHealth.PASSING);
+        seen.clear();
+
+        cluster.replace("web.service", v1.replace("Tags=v1", "Tags=v2"));
+        await().atMost(BOUND).until(() -> endpoints().size() == 1 && endpoints().getFirst().tags().equals(List.of("v2"))
+                && endpoints().getFirst().health() == ServiceHealth.PASSING);
+        long stoppedAt = Long.parseLong(Files.readString(www.resolve("stopped-at")).strip());
+        synchronized (seen) {
+            Timed removed = seen.stream().filter(t -> t.snapshot().endpoints().isEmpty()).findFirst().orElseThrow();
+            assertThat(removed.atNanos()).as("withdrawn before the old process was stopped").isLessThan(stoppedAt);
+        }
     }
 
     @Test
