@@ -212,6 +212,8 @@ final class ServiceRegistrar implements AutoCloseable {
         private final UnitName unit;
         private final ServiceSpec spec;
         private final String address;
+        /** What a check command sees: the agent's unit environment and where the endpoint is. */
+        private final Map<String, String> checkEnvironment;
         /** Guarded by this entry. */
         private ServiceEndpoint current;
         private boolean registered;
@@ -225,6 +227,14 @@ final class ServiceRegistrar implements AutoCloseable {
             this.unit = unit;
             this.spec = spec;
             this.address = spec.address().orElse(publicIp);
+            Map<String, String> env = new HashMap<>(environment);
+            env.put("FLOTILLA_UNIT", unit.name());
+            env.put("FLOTILLA_SERVICE", spec.name());
+            env.put("FLOTILLA_SERVICE_ADDRESS", address);
+            env.put("FLOTILLA_SERVICE_PORT", Integer.toString(spec.port()));
+            env.put("FLOTILLA_PUBLIC_IP", publicIp);
+            env.put("COREOS_PUBLIC_IPV4", publicIp);
+            this.checkEnvironment = Map.copyOf(env);
             boolean checked = spec.check().isPresent();
             this.current = new ServiceEndpoint(spec.name(), unit, machine, address, spec.port(), spec.tags(),
                     checked ? ServiceHealth.CRITICAL : ServiceHealth.PASSING, clock.instant(),
@@ -250,7 +260,7 @@ final class ServiceRegistrar implements AutoCloseable {
 
         private void runCheck(ServiceSpec.Check check) {
             MDC.put(AgentThreads.MACHINE_KEY, machine.value());
-            CheckResult result = checker.run(check, spec, address, environment);
+            CheckResult result = checker.run(check, spec, address, checkEnvironment);
             try {
                 apply(result);
             } catch (LeaseNotFoundException e) {

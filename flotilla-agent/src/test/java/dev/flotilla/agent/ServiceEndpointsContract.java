@@ -154,13 +154,15 @@ abstract class ServiceEndpointsContract {
         Path code = www.resolve("code");
         Files.writeString(code, "1");
         Agent a = cluster.start(IP);
-        cluster.launch("web.service", web("CheckCommand=/bin/sh -c 'echo status $(cat " + code + "); exit $(cat "
-                + code + ")'\nCheckInterval=200ms\n"), a);
-        assertThat(awaitHealth(ServiceHealth.WARNING).output()).contains("exit 1: status 1");
+        cluster.launch("web.service", web("CheckCommand=/bin/sh -c 'echo status $(cat " + code
+                + ") of $FLOTILLA_SERVICE at $FLOTILLA_SERVICE_ADDRESS:$FLOTILLA_SERVICE_PORT; exit $(cat " + code
+                + ")'\nCheckInterval=200ms\n"), a);
+        String where = " of web at " + IP + ":" + port;
+        assertThat(awaitHealth(ServiceHealth.WARNING).output()).contains("exit 1: status 1" + where);
         Files.writeString(code, "0");
-        assertThat(awaitHealth(ServiceHealth.PASSING).output()).contains("exit 0: status 0");
+        assertThat(awaitHealth(ServiceHealth.PASSING).output()).contains("exit 0: status 0" + where);
         Files.writeString(code, "3");
-        assertThat(awaitHealth(ServiceHealth.CRITICAL).output()).contains("exit 3: status 3");
+        assertThat(awaitHealth(ServiceHealth.CRITICAL).output()).contains("exit 3: status 3" + where);
 
         int dbPort = FreePorts.next();
         cluster.launch("db.service", "[Service]\nExecStart=/bin/busybox httpd -f -p " + IP + ":" + dbPort + " -h " + www
