@@ -66,8 +66,9 @@ class HealthCheckerTest {
     }
 
     private CheckResult run(String service) {
-        ServiceSpec spec = ServiceSpec.parse(UnitFile.parse("w.service", "[X-Service]\nName=w\nPort=" + port + "\nCheckTimeout=10s\n"
-                + service), new UnitName("w.service")).orElseThrow();
+        String section = "[X-Service]\nName=w\nPort=" + port + "\nCheckTimeout=10s\n" + service;
+        ServiceSpec spec = ServiceSpec.parse(UnitFile.parse("w.service", section), new UnitName("w.service"))
+                .orElseThrow();
         return checker.run(spec.check().orElseThrow(), spec, IP, Map.of("GREETING", "hello"));
     }
 
