@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Tells which watch events need a new pass. The leader's own writes come back through its watch;
  * planning again on them would change nothing (a plan, once applied, plans to nothing), so they
- * are folded into the snapshot without starting a pass. Unit states published by agents never
- * change a plan either. Everything else (machines, units, placements or reasons written by anyone
+ * are folded into the snapshot without starting a pass. Unit states and service endpoints published by
+ * agents never change a plan either. Everything else (machines, units, placements or reasons written by anyone
  * else, the leader key) does. Used by one thread (the engine's).
  */
 final class Echoes {
@@ -47,6 +47,8 @@ final class Echoes {
             case RegistryEvent.StateRemoved e -> false;
             case RegistryEvent.GlobalUnitChanged e -> false;
             case RegistryEvent.GlobalUnitRemoved e -> false;
+            case RegistryEvent.EndpointChanged e -> false;
+            case RegistryEvent.EndpointRemoved e -> false;
             case RegistryEvent.ScheduleChanged e ->
                     !(expected.get(e.entry().unit()) instanceof ScheduleChange.Place p && p.entry().equals(e.entry()));
             case RegistryEvent.ScheduleRemoved e -> !(expected.get(e.unit()) instanceof ScheduleChange.Unplace

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.flotilla.registry.KeyLayout.RegistryKey;
 import dev.flotilla.store.KeyValue;
 import dev.flotilla.unit.ContentHash;
 import dev.flotilla.unit.UnitName;
@@ -65,6 +67,9 @@ final class Codec {
 
     record LeaderJson(String machineId, String since) { }
 
+    record EndpointJson(String service, String unit, String machineId, String address, Integer port,
+            List<String> tags, String health, String since, String output) { }
+
     static byte[] encode(Machine m) {
         return write(new MachineJson(m.id().value(), m.publicIp(), m.metadata(), m.apiUrl(), m.hostname(),
                 m.capacity().map(c -> new CapacityJson(c.cpuMillis(), c.memoryBytes())).orElse(null),
@@ -99,6 +104,11 @@ final class Codec {
         return write(new UnschedulableJson(u.unit().name(), u.reasons().stream()
                 .map(r -> new ReasonJson(r.machineId().map(MachineId::value).orElse(null), r.reason()))
                 .toList()));
+    }
+
+    static byte[] encode(ServiceEndpoint e) {
+        return write(new EndpointJson(e.service(), e.unit().name(), e.machineId().value(), e.address(), e.port(),
+                e.tags(), e.health().wireName(), e.since().toString(), e.output().orElse(null)));
     }
 
     static byte[] encodeLeader(MachineId machineId, Instant since) {
@@ -152,6 +162,13 @@ final class Codec {
                         .map(r -> new UnschedulableRecord.Reason(Optional.ofNullable(r.machineId()).map(MachineId::new),
                                 r.reason()))
                         .toList()));
+    }
+
+    static ServiceEndpoint endpoint(KeyValue kv, RegistryKey.Endpoint key) {
+        return decode(kv, EndpointJson.class, j -> new ServiceEndpoint(same(key.service(), j.service(), kv),
+                same(key.unit(), new UnitName(j.unit()), kv), same(key.machine(), new MachineId(j.machineId()), kv),
+                j.address(), Objects.requireNonNull(j.port(), "port"), j.tags() == null ? List.of() : j.tags(),
+                ServiceHealth.parse(j.health()), Instant.parse(j.since()), Optional.ofNullable(j.output())));
     }
 
     static Leadership leader(KeyValue kv) {

@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.flotilla.registry.KeyLayout.RegistryKey;
+import dev.flotilla.registry.RegistryEvent.EndpointChanged;
+import dev.flotilla.registry.RegistryEvent.EndpointRemoved;
 import dev.flotilla.registry.RegistryEvent.GlobalUnitChanged;
 import dev.flotilla.registry.RegistryEvent.GlobalUnitRemoved;
 import dev.flotilla.registry.RegistryEvent.LeaderElected;
@@ -138,6 +140,9 @@ final class EventDecoder {
             case RegistryKey.State k -> put
                     ? decodeOrSkip(kv, () -> new StateChanged(Codec.state(kv, k.unit(), k.machine()), rev))
                     : Optional.of(new StateRemoved(k.unit(), k.machine(), rev));
+            case RegistryKey.Endpoint k -> put
+                    ? decodeOrSkip(kv, () -> new EndpointChanged(Codec.endpoint(kv, k), kv.version() == 1, rev))
+                    : Optional.of(new EndpointRemoved(k.service(), k.unit(), k.machine(), rev));
             case RegistryKey.Leader k -> put
                     ? decodeOrSkip(kv, () -> new LeaderElected(Codec.leader(kv), rev))
                     : Optional.of(new LeaderGone(rev));

@@ -20,6 +20,7 @@ final class KeyLayout {
     static final String UNSCHEDULABLE = "unschedulable/";
     static final String STATES = "states/";
     static final String LEADER = "engine/leader";
+    static final String SERVICES = "services/";
 
     private final String root;
 
@@ -71,6 +72,15 @@ final class KeyLayout {
         return root + STATES + unit.name() + "/";
     }
 
+    String endpoint(String service, UnitName unit, MachineId machine) {
+        return servicePrefix(service) + unit.name() + "/" + machine.value();
+    }
+
+    /** The endpoints of {@code service}: {@code services/<service>/}. */
+    String servicePrefix(String service) {
+        return root + SERVICES + service + "/";
+    }
+
     String leader() {
         return root + LEADER;
     }
@@ -109,6 +119,12 @@ final class KeyLayout {
                 String[] parts = rest.substring(SCHEDULE_BY_MACHINE.length()).split("/", -1);
                 return parts.length != 2 ? Optional.empty() : machineId(parts[0]).flatMap(
                         m -> unitName(parts[1]).map(u -> new RegistryKey.MachineSchedule(m, u)));
+            }
+            if (rest.startsWith(SERVICES)) {
+                String[] parts = rest.substring(SERVICES.length()).split("/", -1);
+                return parts.length != 3 || !ServiceEndpoint.isValidName(parts[0]) ? Optional.empty()
+                        : unitName(parts[1]).flatMap(u -> machineId(parts[2])
+                                .map(m -> new RegistryKey.Endpoint(parts[0], u, m)));
             }
             if (rest.startsWith(STATES)) {
                 String[] parts = rest.substring(STATES.length()).split("/", -1);
@@ -151,6 +167,9 @@ final class KeyLayout {
 
         /** {@code states/<name>/<id>}. */
         record State(UnitName unit, MachineId machine) implements RegistryKey { }
+
+        /** {@code services/<service>/<unit>/<machine>}. */
+        record Endpoint(String service, UnitName unit, MachineId machine) implements RegistryKey { }
 
         /** {@code engine/leader}. */
         record Leader() implements RegistryKey { }

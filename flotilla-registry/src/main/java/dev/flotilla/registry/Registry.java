@@ -18,7 +18,7 @@ import dev.flotilla.unit.UnitName;
  * The cluster's domain on the store: machines, units, the schedule, unit states and engine
  * leadership, under one root prefix (default {@value #DEFAULT_ROOT}; docs/key-layout.md describes
  * every key). Each part is reached through an accessor ({@link #units()}, {@link #machines()},
- * {@link #schedule()}, {@link #states()}, {@link #election()}); this class adds the consistent
+ * {@link #schedule()}, {@link #states()}, {@link #services()}, {@link #election()}); this class adds the consistent
  * reads and the typed watches that make engine and agent event-driven:
  * {@link #snapshot()} + {@link #watch} for the engine, {@link #machineView} + {@link #watchMachine}
  * for an agent.
@@ -41,6 +41,7 @@ public final class Registry {
     private final Machines machines;
     private final Schedule schedule;
     private final UnitStates states;
+    private final Services services;
     private final EngineElection election;
     private final UserKeys userKeys;
 
@@ -51,6 +52,7 @@ public final class Registry {
         this.election = new EngineElection(ctx);
         this.schedule = new Schedule(ctx, election);
         this.states = new UnitStates(ctx);
+        this.services = new Services(ctx);
         this.userKeys = new UserKeys(ctx.store(), ctx.keys().root());
     }
 
@@ -94,6 +96,11 @@ public final class Registry {
     /** Unit states published by agents. */
     public UnitStates states() {
         return states;
+    }
+
+    /** Service endpoints published by agents, for load balancers and clients to find. */
+    public Services services() {
+        return services;
     }
 
     /** Engine leader election. */

@@ -214,4 +214,37 @@ public sealed interface RegistryEvent {
      * @param revision the store revision of the change
      */
     record LeaderGone(long revision) implements RegistryEvent { }
+
+    /**
+     * An agent registered a service endpoint, or changed it (its health, most often).
+     *
+     * @param endpoint the endpoint as published now
+     * @param created whether the key was created by this change (a registration), rather than updated
+     * @param revision the store revision of the change
+     */
+    record EndpointChanged(ServiceEndpoint endpoint, boolean created, long revision) implements RegistryEvent {
+        /** Checks that the endpoint is present. */
+        public EndpointChanged {
+            Objects.requireNonNull(endpoint, "endpoint");
+        }
+    }
+
+    /**
+     * A service endpoint is gone: deregistered by its agent (the unit stopped, or was critical too
+     * long) or vanished with the agent's lease.
+     *
+     * @param service the service
+     * @param unit the unit
+     * @param machineId the machine
+     * @param revision the store revision of the change
+     */
+    record EndpointRemoved(String service, UnitName unit, MachineId machineId, long revision)
+            implements RegistryEvent {
+        /** Checks that the names are present. */
+        public EndpointRemoved {
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(unit, "unit");
+            Objects.requireNonNull(machineId, "machineId");
+        }
+    }
 }

@@ -70,6 +70,8 @@ final class SnapshotBuilder {
             // Copies kept for agents' cheap views; the snapshot reads the authoritative keys.
             case RegistryKey.MachineSchedule k -> { }
             case RegistryKey.GlobalUnit k -> { }
+            // Service endpoints are read through Services; the engine plans without them.
+            case RegistryKey.Endpoint k -> { }
         }
     }
 
@@ -108,6 +110,8 @@ final class SnapshotBuilder {
             case RegistryEvent.LeaderGone e -> leader = Optional.empty();
             case RegistryEvent.GlobalUnitChanged e -> { }
             case RegistryEvent.GlobalUnitRemoved e -> { }
+            case RegistryEvent.EndpointChanged e -> { }
+            case RegistryEvent.EndpointRemoved e -> { }
         }
     }
 

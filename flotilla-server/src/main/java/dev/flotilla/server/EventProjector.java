@@ -187,6 +187,8 @@ final class EventProjector {
                 case RegistryEvent.UnschedulableCleared c -> { } // the placement that cleared them says it
                 case RegistryEvent.GlobalUnitChanged g -> { } // not in a cluster watch
                 case RegistryEvent.GlobalUnitRemoved g -> { }
+                case RegistryEvent.EndpointChanged c -> { } // service endpoints are not unit events
+                case RegistryEvent.EndpointRemoved r -> { }
             }
         }
         leaving.forEach(machines::remove);
