@@ -2,6 +2,7 @@ package dev.flotilla.api;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -34,7 +35,8 @@ public record ServiceEndpoint(String service, String unit, String machineId, Str
         tags = tags == null ? List.of() : List.copyOf(tags);
     }
 
-    /** Whether traffic should go here: the health is {@value #PASSING}. */
+    /** Whether traffic should go here: the health is {@value #PASSING}. Not a field of the JSON. */
+    @JsonIgnore
     public boolean isPassing() {
         return PASSING.equals(health);
     }
