@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
                 EventsCommand.class,
                 AgentCommand.class, DevCommand.class,
                 KvCommand.class,
+                ServicesCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The fleet commands (list-machines ... inspect, events) talk to any agent's API: --endpoint, else",
                 "$FLOTILLA_ENDPOINT, else $FLEETCTL_ENDPOINT, else " + ApiOptions.DEFAULT_ENDPOINT + ".",
