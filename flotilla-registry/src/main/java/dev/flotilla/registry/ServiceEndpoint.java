@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
+import dev.flotilla.unit.ServiceSpec;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -30,11 +30,9 @@ public record ServiceEndpoint(String service, UnitName unit, MachineId machineId
         List<String> tags, ServiceHealth health, Instant since, Optional<String> output) {
 
     /** What a service name must match: DNS-label-like, so it fits a key component, a URL and a host name. */
-    public static final String NAME_REGEX = "[a-z0-9][a-z0-9-]{0,62}";
+    public static final String NAME_REGEX = ServiceSpec.NAME_REGEX;
     /** Longest {@link #output} accepted, so that endpoints stay small values. */
     public static final int MAX_OUTPUT_LENGTH = 512;
-
-    private static final Pattern NAME = Pattern.compile(NAME_REGEX);
 
     /** The order of {@link Services#list()}: by service, then unit, then machine. */
     static final Comparator<ServiceEndpoint> ORDER = Comparator.comparing(ServiceEndpoint::service)
@@ -77,7 +75,7 @@ public record ServiceEndpoint(String service, UnitName unit, MachineId machineId
 
     /** Whether {@code name} is a valid service name ({@value #NAME_REGEX}). */
     public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return ServiceSpec.isValidName(name);
     }
 
     /**

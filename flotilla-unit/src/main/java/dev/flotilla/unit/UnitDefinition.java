@@ -2,10 +2,11 @@ package dev.flotilla.unit;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A unit as submitted, checked the way the API checks it before storing: the text parses, the
- * {@code [X-Fleet]} options are valid, and a {@code .container} unit's {@code [Container]}
+ * {@code [X-Fleet]} options are valid, the {@code [X-Service]} section is valid, and a {@code .container} unit's {@code [Container]}
  * section is valid (with stand-in machine facts, since no machine is chosen yet; templates are
  * skipped because their values may only make sense per instance, e.g. {@code PublishPort=%i:80}).
  * Immutable.
@@ -13,14 +14,17 @@ import java.util.Objects;
  * @param name the unit's name
  * @param file the parsed file
  * @param fleet its scheduling constraints
+ * @param service its {@code [X-Service]} section, when it has one; always empty for a template
+ *     (checked per instance, since {@code Port=180%i} means nothing without an instance)
  */
-public record UnitDefinition(UnitName name, UnitFile file, FleetOptions fleet) {
+public record UnitDefinition(UnitName name, UnitFile file, FleetOptions fleet, Optional<ServiceSpec> service) {
 
     /** Checks that no component is null. */
     public UnitDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(service, "service");
     }
 
     /**
@@ -45,14 +49,15 @@ public record UnitDefinition(UnitName name, UnitFile file, FleetOptions fleet) {
     /**
      * Runs the checks on an already parsed file.
      *
-     * @throws UnitParseException when {@code [X-Fleet]} or {@code [Container]} is invalid
+     * @throws UnitParseException when {@code [X-Fleet]}, {@code [X-Service]} or {@code [Container]} is invalid
      */
     public static UnitDefinition check(UnitName name, UnitFile file) {
         FleetOptions fleet = FleetOptions.parse(file, name);
+        Optional<ServiceSpec> service = name.isTemplate() ? Optional.empty() : ServiceSpec.parse(file, name);
         if (name.type().equals("container") && !name.isTemplate()) {
             ContainerSpec.parse(file, name, MachineFacts.placeholder());
         }
-        return new UnitDefinition(name, file, fleet);
+        return new UnitDefinition(name, file, fleet, service);
     }
 
     /** The content hash of the text as submitted. */
