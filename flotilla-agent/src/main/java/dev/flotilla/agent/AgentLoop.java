@@ -45,6 +45,7 @@ final class AgentLoop implements AutoCloseable {
     private final Map<UnitName, UnitDefinition> loaded;
     private final Definitions definitions;
     private final TaskRunner runner;
+    private final ServiceRegistrar services;
     private final Reconciler reconciler;
     private final AgentEvents events;
     private final AgentHeartbeat heartbeat;
@@ -86,10 +87,12 @@ final class AgentLoop implements AutoCloseable {
         this.retryDelay = Duration.ofMillis(Math.clamp(config.leaseTtl().toMillis() / 5, 100, 1000));
         this.definitions = new Definitions(registry.units());
         this.threads = new AgentThreads("flotilla-agent-" + id.shortId(), id.value());
+        this.services = new ServiceRegistrar(registry.services(), id, config.publicIp(), config.clock(),
+                config.unitEnvironment());
         this.runner = new TaskRunner(runtimes, loaded, facts, config.unitEnvironment(), threads.reconcileThread(),
-                this::requestPass, stateLock);
+                this::requestPass, stateLock, services, delay -> threads.after(delay, this::requestPass));
         this.reconciler = new Reconciler(registry, new SnapshotBuilder(definitions, runtimes, facts, config.metadata()),
-                definitions, runner, runtimes, loaded);
+                definitions, runner, runtimes, loaded, services);
     }
 
     /**
@@ -304,6 +307,10 @@ final class AgentLoop implements AutoCloseable {
             if (!retired) {
                 heartbeat.fencing(config.leaseTtl()); // the agent stops the units itself
             }
+            if (drain) {
+                services.withdrawAll(); // before any unit is signalled; on a fence they go with the lease
+            }
+            services.forgetAll();
             stopped = runner.stopAll();
         } finally {
             stateLock.unlock();
@@ -468,6 +475,7 @@ final class AgentLoop implements AutoCloseable {
             stateLock.unlock();
         }
         threads.close();
+        services.close();
         if (ended != null) {
             ended.close();
             if (joined && config.store().connectionState() == ConnectionState.CONNECTED) {

@@ -17,7 +17,8 @@ import dev.flotilla.unit.UnitName;
 /**
  * One reconcile pass, fleet's {@code agent/reconcile.go} shape: snapshot (the registry view with
  * contents resolved, the runtimes' statuses, the loaded set), plan ({@link Planner}, pure), execute
- * ({@link TaskRunner}), then publish the states that changed ({@link StateBook}). Confined to the
+ * ({@link TaskRunner}), then publish the states that changed ({@link StateBook}) and bring the
+ * service endpoints in step ({@link ServiceRegistrar}). Confined to the
  * reconcile thread.
  */
 final class Reconciler {
@@ -38,15 +39,17 @@ final class Reconciler {
     private final TaskRunner runner;
     private final Runtimes runtimes;
     private final Map<UnitName, UnitDefinition> loaded;
+    private final ServiceRegistrar services;
 
     Reconciler(Registry registry, SnapshotBuilder snapshots, Definitions definitions, TaskRunner runner,
-            Runtimes runtimes, Map<UnitName, UnitDefinition> loaded) {
+            Runtimes runtimes, Map<UnitName, UnitDefinition> loaded, ServiceRegistrar services) {
         this.registry = registry;
         this.snapshots = snapshots;
         this.definitions = definitions;
         this.runner = runner;
         this.runtimes = runtimes;
         this.loaded = loaded;
+        this.services = services;
     }
 
     /**
@@ -70,6 +73,7 @@ final class Reconciler {
         Map<UnitName, UnitStatus> now = runtimes.statuses();
         if (current.getAsBoolean()) {
             session.states.publish(snapshot, now, loadedHashes(), plan.waiting());
+            services.sync(snapshot.desired(), now, session.lease.id());
         }
         int running = (int) now.values().stream().filter(s -> snapshot.desired().containsKey(s.unit()))
                 .filter(s -> s.active() == ActiveState.ACTIVE || s.active() == ActiveState.ACTIVATING).count();

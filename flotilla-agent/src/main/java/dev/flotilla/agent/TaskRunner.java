@@ -1,5 +1,6 @@
 package dev.flotilla.agent;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import dev.flotilla.runtime.Runtime;
 import dev.flotilla.runtime.StartRequest;
 import dev.flotilla.runtime.UnitOperationException;
 import dev.flotilla.runtime.UnitStatus;
+import dev.flotilla.store.StoreException;
 import dev.flotilla.unit.MachineFacts;
 import dev.flotilla.unit.UnitDefinition;
 import dev.flotilla.unit.UnitName;
@@ -39,11 +42,14 @@ final class TaskRunner {
     private final Executor reconcileThread;
     private final Runnable requestPass;
     private final Lock guard;
+    private final ServiceRegistrar services;
+    private final Consumer<Duration> passAfter;
     /** Units with a stop under way, so that passes do not pile up stops. */
     private final Set<UnitName> stopping = ConcurrentHashMap.newKeySet();
 
     TaskRunner(Runtimes runtimes, Map<UnitName, UnitDefinition> loaded, MachineFacts facts,
-            Map<String, String> environment, Executor reconcileThread, Runnable requestPass, Lock guard) {
+            Map<String, String> environment, Executor reconcileThread, Runnable requestPass, Lock guard,
+            ServiceRegistrar services, Consumer<Duration> passAfter) {
         this.runtimes = runtimes;
         this.loaded = loaded;
         this.facts = facts;
@@ -51,6 +57,8 @@ final class TaskRunner {
         this.reconcileThread = reconcileThread;
         this.requestPass = requestPass;
         this.guard = guard;
+        this.services = services;
+        this.passAfter = passAfter;
     }
 
     /**
@@ -92,6 +100,11 @@ final class TaskRunner {
                 runtime(restart.unit()).restart(request(restart.definition()));
             }
             case Task.Stop stop -> {
+                Duration drain = drainFirst(stop.unit());
+                if (!drain.isZero()) {
+                    passAfter.accept(drain); // that pass stops it
+                    return true;
+                }
                 LOG.info("stopping {}: {}", stop.unit(), stop.reason());
                 stop(stop.unit());
             }
@@ -111,6 +124,26 @@ final class TaskRunner {
             }
         }
         return true;
+    }
+
+    /**
+     * The graceful drain: withdraws the unit's service endpoint before its process is signalled, and
+     * says how much longer the stop waits ({@code DrainDelay=}). A store failure postpones the stop.
+     */
+    private Duration drainFirst(UnitName unit) throws UnitOperationException {
+        if (stopping.contains(unit)) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration left = services.drain(unit);
+            if (!left.isZero()) {
+                LOG.info("{}: endpoint withdrawn, stopping it in {} ms (DrainDelay)", unit, left.toMillis());
+            }
+            return left;
+        } catch (StoreException e) {
+            throw new UnitOperationException("cannot withdraw the service endpoint of " + unit
+                    + " before stopping it: " + e.getMessage());
+        }
     }
 
     /** Stops the unit; once it is settled, releases it (on the reconcile thread) and asks for a pass. */
