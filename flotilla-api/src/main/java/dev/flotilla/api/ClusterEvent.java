@@ -43,6 +43,11 @@ public record ClusterEvent(String id, String time, String type, String unit, Str
     public static final String STATE = "state";
     /** A unit's state on a machine is gone (unloaded there, destroyed, or the machine left). */
     public static final String STATE_REMOVED = "state-removed";
+    /**
+     * A service endpoint changed: field {@code change} says {@code registered} (its unit became active), {@code
+     * health-changed} (with {@code previous}) or {@code deregistered} (its unit stopped, or its machine left).
+     */
+    public static final String ENDPOINT = "endpoint";
     /** A machine joined the cluster. */
     public static final String MACHINE_JOINED = "machine-joined";
     /** A machine left the cluster (its lease expired or was revoked). */
@@ -59,7 +64,7 @@ public record ClusterEvent(String id, String time, String type, String unit, Str
 
     /** Every type of event the stream carries ({@link #GAP} aside). */
     public static final Set<String> TYPES = Set.of(SUBMITTED, REPLACED, DESIRED, DESTROYED, ASSIGNED, MOVED, UNASSIGNED,
-            UNSCHEDULABLE, STATE, STATE_REMOVED, MACHINE_JOINED, MACHINE_LEFT, LEADER_ELECTED, LEADER_GONE);
+            UNSCHEDULABLE, STATE, STATE_REMOVED, ENDPOINT, MACHINE_JOINED, MACHINE_LEFT, LEADER_ELECTED, LEADER_GONE);
 
     /** Copies the fields, keeping their order (missing reads as none). */
     public ClusterEvent {

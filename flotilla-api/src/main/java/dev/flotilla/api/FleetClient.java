@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -354,13 +355,92 @@ public final class FleetClient implements AutoCloseable {
             params.put("follow", "false");
         }
         String path = "/v1/events" + query(params);
+        HttpURLConnection c = stream(path, query.follow(), query.lastEventId());
+        try {
+            return new EventStream(c, endpoint.toString(), query.lastEventId());
+        } catch (IOException e) {
+            c.disconnect();
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Flotilla extension: the services registered in the cluster, sorted by name, with how many endpoints each has
+     * in each health ({@code GET /v1/services}).
+     */
+    public List<ServiceSummary> services() throws ApiException {
+        Response r = send("GET", "/v1/services", null);
+        Object json = json(expect(r, 200));
+        List<ServiceSummary> services = new ArrayList<>();
+        for (Object item : decode(() -> Wire.items(json, "services"), r.path())) {
+            services.add(decode(() -> Wire.serviceSummary(item), r.path()));
+        }
+        return services;
+    }
+
+    /**
+     * Flotilla extension: every endpoint of the service, sorted by unit then machine ({@code GET /v1/services/{name}});
+     * a service nobody registers has none.
+     *
+     * @throws ApiException 400 when {@code name} is not a service name ({@code [a-z0-9][a-z0-9-]{0,62}})
+     */
+    public ServiceView service(String name) throws ApiException {
+        return service(name, null);
+    }
+
+    /**
+     * Flotilla extension: the endpoints of the service in health {@code health} ({@link ServiceEndpoint#PASSING},
+     * {@link ServiceEndpoint#WARNING} or {@link ServiceEndpoint#CRITICAL}; null for all), sorted by unit then machine.
+     *
+     * @throws ApiException 400 when {@code name} is not a service name or {@code health} not a health
+     */
+    public ServiceView service(String name, String health) throws ApiException {
+        String path = "/v1/services/" + segment(name) + (health == null ? "" : query(Map.of("health", health)));
+        Response r = send("GET", path, null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.serviceView(json), r.path());
+    }
+
+    /**
+     * Flotilla extension: follows the service's endpoints ({@code GET /v1/services/{name}/watch}). {@code listener}
+     * gets the whole list once the watch is open, then again after every change, on the watch's own thread, one
+     * call at a time. When the stream drops (the agent stops, the network breaks, {@value #EVENTS_READ_TIMEOUT_SECONDS}
+     * s without even a heartbeat) the watch reconnects with a growing pause (up to
+     * {@link ServiceWatch#MAX_BACKOFF}) and the listener gets the whole list again. Returns once the first
+     * connection is open, so a bad name or an unreachable agent fails here.
+     *
+     * @throws ApiException 400 for a bad service name, or as every call when the agent cannot be reached
+     */
+    public ServiceWatch watchService(String name, Consumer<ServiceView> listener) throws ApiException {
+        return watchService(name, listener, failure -> { });
+    }
+
+    /**
+     * As {@link #watchService(String, Consumer)}, and {@code onFailure} hears why the stream dropped or a
+     * reconnection failed (it is called on the watch's thread before each pause; the watch goes on trying until
+     * closed).
+     */
+    public ServiceWatch watchService(String name, Consumer<ServiceView> listener, Consumer<ApiException> onFailure)
+            throws ApiException {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(onFailure, "onFailure");
+        String path = "/v1/services/" + segment(name) + "/watch";
+        HttpURLConnection first = stream(path, true, null);
+        return ServiceWatch.start(name, first, () -> stream(path, true, null), endpoint.toString(), listener, onFailure);
+    }
+
+    /**
+     * An open Server-Sent Events response of {@code path}; a following one reads with the longer timeout that outlasts
+     * the agent's heartbeats.
+     */
+    private HttpURLConnection stream(String path, boolean follow, String lastEventId) throws ApiException {
         HttpURLConnection c = null;
         try {
-            c = open("GET", path, query.follow() ? Math.max(timeoutMillis, EVENTS_READ_TIMEOUT_SECONDS * 1000) : timeoutMillis);
+            c = open("GET", path, follow ? Math.max(timeoutMillis, EVENTS_READ_TIMEOUT_SECONDS * 1000) : timeoutMillis);
             c.setRequestProperty("Accept", "text/event-stream");
             c.setRequestProperty("Connection", "close"); // never reused: closing the stream closes its socket
-            if (query.lastEventId() != null) {
-                c.setRequestProperty("Last-Event-ID", query.lastEventId());
+            if (lastEventId != null) {
+                c.setRequestProperty("Last-Event-ID", lastEventId);
             }
             int status = c.getResponseCode();
             if (status != 200) {
@@ -374,12 +454,17 @@ public final class FleetClient implements AutoCloseable {
                 }
                 expect(r, 200);
             }
-            return new EventStream(c, endpoint.toString(), query.lastEventId());
+            return c;
         } catch (IOException e) {
             if (c != null) {
                 c.disconnect();
             }
             throw failure(e);
+        } catch (ApiException | RuntimeException e) {
+            if (c != null) {
+                c.disconnect();
+            }
+            throw e;
         }
     }
 

@@ -196,6 +196,38 @@ final class Wire {
         return new ClusterEvent(string(m, "id"), string(m, "time"), type, string(m, "unit"), string(m, "machine"), fields);
     }
 
+    /** A service's endpoints, {@code {"service","revision","endpoints":[...]}}. */
+    static ServiceView serviceView(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "service");
+        List<ServiceEndpoint> endpoints = new ArrayList<>();
+        for (Object o : list(m.get("endpoints"), "endpoints")) {
+            endpoints.add(serviceEndpoint(o));
+        }
+        return new ServiceView(string(m, "service"), number(m, "revision"), endpoints);
+    }
+
+    static ServiceEndpoint serviceEndpoint(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "endpoint");
+        List<String> tags = new ArrayList<>();
+        for (Object o : list(m.get("tags"), "tags")) {
+            if (!(o instanceof String tag)) {
+                throw new MalformedException("expected tags to hold strings, found " + kind(o));
+            }
+            tags.add(tag);
+        }
+        return new ServiceEndpoint(string(m, "service"), string(m, "unit"), string(m, "machineId"),
+                string(m, "address"), Math.toIntExact(number(m, "port")), tags, string(m, "health"), string(m, "since"),
+                string(m, "output"));
+    }
+
+    /** One line of {@code GET /v1/services}: {@code {"name","endpoints","passing","warning","critical"}}. */
+    static ServiceSummary serviceSummary(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "service");
+        return new ServiceSummary(string(m, "name"), Math.toIntExact(number(m, "endpoints")),
+                Math.toIntExact(number(m, "passing")), Math.toIntExact(number(m, "warning")),
+                Math.toIntExact(number(m, "critical")));
+    }
+
     /** The number of keys a prefix delete answered {@code {"prefix","deleted"}}. */
     static long deleted(Object json) throws MalformedException {
         return number(object(json, "deletion"), "deleted");

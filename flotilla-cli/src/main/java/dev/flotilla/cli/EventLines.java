@@ -34,6 +34,11 @@ final class EventLines {
                     + (e.field("previous") == null ? "" : " (was " + e.field("previous") + ")")
                     + (e.field("reason") == null ? "" : ": " + e.field("reason"));
             case ClusterEvent.STATE_REMOVED -> "on " + on + ": state removed";
+            case ClusterEvent.ENDPOINT -> "on " + on + ": service " + e.field("service") + switch (String.valueOf(e.field("change"))) {
+                case "registered" -> " registered at " + e.field("address") + ":" + e.field("port") + ", " + e.field("health");
+                case "deregistered" -> " deregistered";
+                default -> " " + e.field("health") + " (was " + e.field("previous") + ")";
+            } + (e.field("output") == null ? "" : ": " + e.field("output"));
             case ClusterEvent.MACHINE_JOINED -> "machine " + on + " joined"
                     + (e.field("metadata") == null ? "" : " (" + e.field("metadata") + ")");
             case ClusterEvent.MACHINE_LEFT -> "machine " + on + " left";

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 InspectCommand.class,
                 EventsCommand.class,
                 AgentCommand.class, DevCommand.class,
-                KvCommand.class, LbCommand.class,
+                KvCommand.class, ServicesCommand.class, LbCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The fleet commands (list-machines ... inspect, events) talk to any agent's API: --endpoint, else",
                 "$FLOTILLA_ENDPOINT, else $FLEETCTL_ENDPOINT, else " + ApiOptions.DEFAULT_ENDPOINT + ".",

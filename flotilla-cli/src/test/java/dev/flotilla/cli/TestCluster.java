@@ -17,6 +17,8 @@ import dev.flotilla.registry.RegistrySnapshot;
 import dev.flotilla.registry.ScheduleChange;
 import dev.flotilla.registry.ScheduleEntry;
 import dev.flotilla.registry.ScheduleResult;
+import dev.flotilla.registry.ServiceEndpoint;
+import dev.flotilla.registry.ServiceHealth;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitStateRecord;
 import dev.flotilla.registry.UnschedulableRecord;
@@ -101,6 +103,13 @@ final class TestCluster implements AutoCloseable {
         UnitName name = new UnitName(unit);
         UnitRecord u = registry.units().get(name).orElseThrow();
         registry.states().publish(UnitStateRecord.of(name, u.hash(), machine, load, active, sub, T0), lease());
+    }
+
+    /** Publishes a service endpoint of {@code unit} on {@code machine}, as that machine's agent does. */
+    void endpoint(String service, String unit, MachineId machine, String address, int port, ServiceHealth health,
+            Instant since) throws StoreException {
+        registry.services().publish(new ServiceEndpoint(service, new UnitName(unit), machine, address, port, List.of(),
+                health, since, Optional.empty()), lease());
     }
 
     /** Sets the desired state directly in the registry (not through the CLI), e.g. to prepare a listing. */

@@ -74,13 +74,16 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final URI url;
     private final EventsResource streams;
+    private final ServiceWatches watches;
     /** The events this server watches for itself; empty when they were given (and are closed by their owner). */
     private final Optional<ClusterEvents> ownEvents;
 
-    private ApiServer(Javalin app, URI url, EventsResource streams, Optional<ClusterEvents> ownEvents) {
+    private ApiServer(Javalin app, URI url, EventsResource streams, ServiceWatches watches,
+            Optional<ClusterEvents> ownEvents) {
         this.app = app;
         this.url = url;
         this.streams = streams;
+        this.watches = watches;
         this.ownEvents = ownEvents;
     }
 
@@ -108,10 +111,12 @@ public final class ApiServer implements AutoCloseable {
         Optional<ClusterEvents> ownEvents = settings.events().isPresent() ? Optional.empty()
                 : Optional.of(ClusterEvents.start(registry, InstantSource.system(), ClusterEvents.DEFAULT_CAPACITY));
         EventsResource streams = new EventsResource(settings.events().orElseGet(ownEvents::orElseThrow), EVENTS_HEARTBEAT);
+        ServiceWatches watches = new ServiceWatches(registry, EVENTS_HEARTBEAT);
         ApiMetrics metrics = new ApiMetrics(settings.metrics()
                 .orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
-                settings.events().orElseGet(ownEvents::orElseThrow));
-        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls, streams, metrics));
+                settings.events().orElseGet(ownEvents::orElseThrow), registry);
+        Javalin app = Javalin.create(config -> configure(config, registry, settings, tls, forwardingTls, streams, watches,
+                metrics));
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -123,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
         URI url = URI.create((tls.isPresent() ? "https://" : "http://")
                 + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + app.port());
         LOG.info("Serving the API at {} for registry {}", url, registry.root());
-        return new ApiServer(app, url, streams, ownEvents);
+        return new ApiServer(app, url, streams, watches, ownEvents);
     }
 
     /**
@@ -139,16 +144,17 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops serving (ending its events streams) and releases the port. Idempotent. */
+    /** Stops serving (ending its events streams and service watches) and releases the port. Idempotent. */
     @Override
     public void close() {
         streams.close();
+        watches.close();
         app.stop();
         ownEvents.ifPresent(ClusterEvents::close);
     }
 
     private static void configure(JavalinConfig config, Registry registry, ApiSettings settings, Optional<SSLContext> tls,
-            SSLSocketFactory forwardingTls, EventsResource streams, ApiMetrics metrics) {
+            SSLSocketFactory forwardingTls, EventsResource streams, ServiceWatches watches, ApiMetrics metrics) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -173,6 +179,7 @@ public final class ApiServer implements AutoCloseable {
                 new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
                         forwardingTls));
         KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
+        ServicesResource services = new ServicesResource(registry);
         int maxBody = settings.maxBodyBytes();
 
         Optional<Authentication> authentication = settings.token().map(Authentication::new);
@@ -198,6 +205,9 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
         config.routes.get("/v1/units/{name}/inspect", extensions::inspect);
         config.routes.get("/v1/events", streams::stream);
+        config.routes.get("/v1/services", services::list);
+        config.routes.get("/v1/services/{name}", services::get);
+        config.routes.get("/v1/services/{name}/watch", watches::stream);
         config.routes.get("/metrics", metrics::scrape);
         config.routes.get(KvResource.PATH, kv::list);
         config.routes.delete(KvResource.PATH, kv::deletePrefix);

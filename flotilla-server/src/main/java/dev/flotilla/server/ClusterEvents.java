@@ -300,7 +300,7 @@ public final class ClusterEvents implements AutoCloseable {
         }
         try {
             RegistrySnapshot snapshot = registry.snapshot();
-            EventProjector fresh = new EventProjector(snapshot);
+            EventProjector fresh = new EventProjector(snapshot, registry.services().list());
             synchronized (lock) {
                 boolean resumed = projector != null;
                 projector = fresh;

@@ -21,6 +21,8 @@ import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.MachineId;
 import dev.flotilla.registry.RegistryEvent;
 import dev.flotilla.registry.RegistrySnapshot;
+import dev.flotilla.registry.ServiceEndpoint;
+import dev.flotilla.registry.ServiceHealth;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitStateRecord;
 import dev.flotilla.registry.UnschedulableRecord;
@@ -35,9 +37,9 @@ import dev.flotilla.unit.UnitName;
  * changes (a unit's key rewritten, a schedule key deleted) to what they mean (its desired state went from
  * loaded to launched; it was unassigned because it was destroyed). It keeps the little of the cluster it needs
  * to tell that: machines and their addresses, units' desired states and hashes, placements, the last state of
- * each unit on each machine, the leader. Deterministic: the same changes from the same snapshot give the same
- * events with the same IDs on every agent. Every value shown goes through {@link Secrets#redact}. Not
- * thread-safe: one watch thread feeds it.
+ * each unit on each machine, the leader, the health of each service endpoint. Deterministic: the same changes
+ * from the same snapshot give the same events with the same IDs on every agent. Every value shown goes through
+ * {@link Secrets#redact}. Not thread-safe: one watch thread feeds it.
  */
 final class EventProjector {
 
@@ -57,17 +59,28 @@ final class EventProjector {
     private static final List<String> ORDER = List.of(ClusterEvent.MACHINE_JOINED, ClusterEvent.MACHINE_LEFT,
             ClusterEvent.LEADER_GONE, ClusterEvent.LEADER_ELECTED, ClusterEvent.SUBMITTED, ClusterEvent.REPLACED,
             ClusterEvent.DESIRED, ClusterEvent.UNASSIGNED, ClusterEvent.ASSIGNED, ClusterEvent.MOVED,
-            ClusterEvent.UNSCHEDULABLE, ClusterEvent.STATE, ClusterEvent.STATE_REMOVED, ClusterEvent.DESTROYED);
+            ClusterEvent.UNSCHEDULABLE, ClusterEvent.STATE, ClusterEvent.ENDPOINT, ClusterEvent.STATE_REMOVED,
+            ClusterEvent.DESTROYED);
 
     private final Map<MachineId, Machine> machines = new HashMap<>();
     private final Map<UnitName, UnitInfo> units = new HashMap<>();
     private final Map<UnitName, MachineId> schedule = new HashMap<>();
     private final Map<UnitName, Map<MachineId, UnitStateRecord>> states = new HashMap<>();
+    /** The health of each registered endpoint, to tell a registration and a health change from a rewrite. */
+    private final Map<EndpointKey, ServiceHealth> endpoints = new HashMap<>();
     private Optional<Leadership> leader;
     private long revision;
 
-    /** A projector that knows the cluster as {@code snapshot} shows it; it projects changes after it. */
-    EventProjector(RegistrySnapshot snapshot) {
+    /** Where an endpoint is registered: its service, unit and machine. */
+    private record EndpointKey(String service, UnitName unit, MachineId machine) {
+    }
+
+    /**
+     * A projector that knows the cluster as {@code snapshot} shows it, and the service endpoints {@code registered}
+     * (read at about the same revision); it projects changes after it.
+     */
+    EventProjector(RegistrySnapshot snapshot, List<ServiceEndpoint> registered) {
+        registered.forEach(e -> endpoints.put(new EndpointKey(e.service(), e.unit(), e.machineId()), e.health()));
         snapshot.machines().forEach(machines::put);
         snapshot.units().forEach((name, unit) -> units.put(name, info(unit)));
         snapshot.schedule().forEach((name, entry) -> schedule.put(name, entry.machineId()));
@@ -187,8 +200,12 @@ final class EventProjector {
                 case RegistryEvent.UnschedulableCleared c -> { } // the placement that cleared them says it
                 case RegistryEvent.GlobalUnitChanged g -> { } // not in a cluster watch
                 case RegistryEvent.GlobalUnitRemoved g -> { }
-                case RegistryEvent.EndpointChanged c -> { } // service endpoints are not unit events
-                case RegistryEvent.EndpointRemoved r -> { }
+                case RegistryEvent.EndpointChanged c -> endpointChanged(c.endpoint(), out);
+                case RegistryEvent.EndpointRemoved r -> {
+                    endpoints.remove(new EndpointKey(r.service(), r.unit(), r.machineId()));
+                    out.add(pending(ClusterEvent.ENDPOINT, r.unit(), r.machineId(), withIp(r.machineId(),
+                            fields("change", "deregistered", "service", r.service()))));
+                }
             }
         }
         leaving.forEach(machines::remove);
@@ -253,6 +270,19 @@ final class EventProjector {
             f.put("previous", before.activeState() + "/" + before.subState());
         }
         out.add(pending(ClusterEvent.STATE, s.unit(), s.machineId(), f));
+    }
+
+    /** A registration, or a change of health; a rewrite with the same health (a new output) is not an event. */
+    private void endpointChanged(ServiceEndpoint e, List<Pending> out) {
+        ServiceHealth before = endpoints.put(new EndpointKey(e.service(), e.unit(), e.machineId()), e.health());
+        if (before == e.health()) {
+            return;
+        }
+        Map<String, String> f = withIp(e.machineId(), fields("change", before == null ? "registered" : "health-changed",
+                "service", e.service(), "address", e.address(), "port", Integer.toString(e.port()),
+                "health", e.health().wireName(), "previous", before == null ? null : before.wireName()));
+        e.output().ifPresent(o -> f.put("output", o));
+        out.add(pending(ClusterEvent.ENDPOINT, e.unit(), e.machineId(), f));
     }
 
     private String unassignReason(UnitName unit, MachineId from, Set<UnitName> destroyed, Set<UnitName> unschedulable,

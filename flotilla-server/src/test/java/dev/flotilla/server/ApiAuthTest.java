@@ -70,6 +70,8 @@ class ApiAuthTest extends ApiTestBase {
                 new String[] {"POST", "/fleet/v1/units"}, new String[] {"PUT", "/fleet/v1/units/big.service", "x".repeat(5 << 20)},
                 new String[] {"GET", "/v1/events"}, new String[] {"GET", "/v1/events?follow=false&last=10"},
                 new String[] {"GET", "/metrics"},
+                new String[] {"GET", "/v1/services"}, new String[] {"GET", "/v1/services/web"},
+                new String[] {"GET", "/v1/services/web/watch"},
                 new String[] {"GET", "/v1/kv/services/web/web01"}, new String[] {"GET", "/v1/kv?prefix=/"},
                 new String[] {"PUT", "/v1/kv/services/web/web01", "{\"value\":\"x\"}"},
                 new String[] {"DELETE", "/v1/kv/services/web/web01"}, new String[] {"DELETE", "/v1/kv?prefix=/services/"});

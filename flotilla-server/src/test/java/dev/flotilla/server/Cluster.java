@@ -17,6 +17,8 @@ import dev.flotilla.registry.RegistrySnapshot;
 import dev.flotilla.registry.ScheduleChange;
 import dev.flotilla.registry.ScheduleEntry;
 import dev.flotilla.registry.ScheduleResult;
+import dev.flotilla.registry.ServiceEndpoint;
+import dev.flotilla.registry.ServiceHealth;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitStateRecord;
 import dev.flotilla.registry.UnschedulableRecord;
@@ -111,6 +113,21 @@ final class Cluster implements AutoCloseable {
             leases.add(lease);
         }
         registry.states().publish(UnitStateRecord.of(name, u.hash(), machine, load, active, sub, T0), lease);
+    }
+
+    /**
+     * Publishes a service endpoint of {@code unit} on {@code machine}, on the machine's lease (it must have
+     * registered), as its agent does; its health changed at {@code since}.
+     */
+    void endpoint(String service, String unit, MachineId machine, String address, int port, ServiceHealth health,
+            java.time.Instant since, String output) throws StoreException {
+        registry.services().publish(new ServiceEndpoint(service, new UnitName(unit), machine, address, port,
+                List.of("v1"), health, since, java.util.Optional.ofNullable(output)), machineLeases.get(machine));
+    }
+
+    /** Deregisters the endpoint, as the agent does when the unit stops. */
+    void deregister(String service, String unit, MachineId machine) throws StoreException {
+        registry.services().remove(service, new UnitName(unit), machine);
     }
 
     /** Submits a unit through the registry (not the API), e.g. to set up a listing. */
