@@ -91,8 +91,18 @@ final class LbBenchmark {
                   String loadAfter, List<Row> rows) {
     }
 
-    /** A started target: where to send the load, and how to stop it. */
-    private record Target(String name, String mode, String url, String unavailable) {
+    /**
+     * A started target: where to send the load (several URLs: the load is split between them and
+     * their figures added up), or why it cannot run.
+     */
+    private record Target(String name, String mode, List<String> urls, String unavailable) {
+        static Target at(String name, String mode, String url) {
+            return new Target(name, mode, List.of(url), null);
+        }
+
+        static Target missing(String name, String mode, String why) {
+            return new Target(name, mode, List.of(), why);
+        }
     }
 
     private LbBenchmark() {
@@ -135,13 +145,15 @@ final class LbBenchmark {
             }
             int cores = Runtime.getRuntime().availableProcessors();
             List<Target> targets = new ArrayList<>();
-            targets.add(new Target("direct to one backend (no balancer)", "http", "http://" + backends.getFirst() + "/", null));
+            targets.add(Target.at("direct to one backend (no balancer)", "http", "http://" + backends.getFirst() + "/"));
+            targets.add(new Target("direct to all 4 backends, load split 4 ways (no balancer)", "http",
+                    backends.stream().map(b -> "http://" + b + "/").toList(), null));
             int haproxyHttp = FreePorts.next();
             int haproxyTcp = FreePorts.next();
             processes.add(HaproxyProcess.start("nbthread " + cores + "\nmaxconn 4096\n",
                     haproxyConfig(backends, haproxyHttp, haproxyTcp)));
-            targets.add(new Target("HAProxy " + haproxyVersion(), "http", "http://" + HAPROXY_HOST + ":" + haproxyHttp + "/", null));
-            targets.add(new Target("HAProxy " + haproxyVersion(), "tcp", "http://" + HAPROXY_HOST + ":" + haproxyTcp + "/", null));
+            targets.add(Target.at("HAProxy " + haproxyVersion(), "http", "http://" + HAPROXY_HOST + ":" + haproxyHttp + "/"));
+            targets.add(Target.at("HAProxy " + haproxyVersion(), "tcp", "http://" + HAPROXY_HOST + ":" + haproxyTcp + "/"));
             targets.addAll(nginxProxies(backends, cores, processes));
             for (String mode : List.of("http", "tcp")) {
                 targets.add(flotilla(jar, mode, backends, work, processes));
@@ -150,7 +162,7 @@ final class LbBenchmark {
             List<Target> runnable = targets.stream().filter(t -> t.unavailable() == null).toList();
             if (!settings.warmUp().isZero()) {
                 for (Target target : runnable) {
-                    load.run(target.url(), settings, settings.warmUp());
+                    load.run(target.urls(), settings, settings.warmUp());
                 }
             }
             List<List<Sample>> samples = new ArrayList<>();
@@ -158,7 +170,7 @@ final class LbBenchmark {
             for (int run = 0; run < settings.runs(); run++) {
                 for (int i = 0; i < runnable.size(); i++) {
                     int index = (i + run) % runnable.size(); // interleaved: each run starts one target later
-                    samples.get(index).add(load.run(runnable.get(index).url(), settings, settings.duration()));
+                    samples.get(index).add(load.run(runnable.get(index).urls(), settings, settings.duration()));
                 }
             }
             List<Row> rows = new ArrayList<>();
@@ -208,7 +220,7 @@ final class LbBenchmark {
         String name = "nginx " + nginxVersion();
         String missing = NginxProcess.unavailable(false);
         if (missing != null) {
-            return List.of(new Target("nginx", "http", null, missing), new Target("nginx", "tcp", null, missing));
+            return List.of(Target.missing("nginx", "http", missing), Target.missing("nginx", "tcp", missing));
         }
         boolean stream = NginxProcess.unavailable(true) == null;
         String http = NGINX_HOST + ":" + FreePorts.next();
@@ -236,9 +248,9 @@ final class LbBenchmark {
                   proxy_pass backends;
                 }
                 """.formatted(servers, tcp) : null, stream ? List.of(http, tcp) : List.of(http)));
-        return List.of(new Target(name, "http", "http://" + http + "/", null),
-                stream ? new Target(name, "tcp", "http://" + tcp + "/", null)
-                        : new Target(name, "tcp", null, NginxProcess.unavailable(true)));
+        return List.of(Target.at(name, "http", "http://" + http + "/"),
+                stream ? Target.at(name, "tcp", "http://" + tcp + "/")
+                        : Target.missing(name, "tcp", NginxProcess.unavailable(true)));
     }
 
     /**
@@ -249,7 +261,7 @@ final class LbBenchmark {
                                    List<AutoCloseable> processes) throws IOException {
         String name = "Flotilla `flotilla lb`";
         if (!Files.isRegularFile(jar)) {
-            return new Target(name, mode, null, "no CLI jar at " + jar);
+            return Target.missing(name, mode, "no CLI jar at " + jar);
         }
         String listen = FLOTILLA_HOST + ":" + FreePorts.next();
         Path log = work.resolve("flotilla-lb-" + mode + ".out");
@@ -274,24 +286,55 @@ final class LbBenchmark {
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> !process.isAlive() || listening.matcher(Files.readString(log)).find());
         } catch (ConditionTimeoutException e) {
-            return new Target(name, mode, null, "did not print 'Listening on' within 60 s (see " + log + ")");
+            return Target.missing(name, mode, "did not print 'Listening on' within 60 s (see " + log + ")");
         }
         if (!process.isAlive()) {
             String output = Files.readString(log);
             if (output.contains("Unmatched arguments from index 0: 'lb'")) {
-                return new Target(name, mode, null, "not available: " + jar.getFileName() + " has no `lb` command yet");
+                return Target.missing(name, mode, "not available: " + jar.getFileName() + " has no `lb` command yet");
             }
             List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
             String said = lines.isEmpty() ? "no output" : lines.getFirst().strip();
             said = said.length() <= 160 ? said : said.substring(0, 160) + "...";
-            return new Target(name, mode, null, "not available: `flotilla lb` exited with status "
+            return Target.missing(name, mode, "not available: `flotilla lb` exited with status "
                     + process.exitValue() + " (" + said.replace('|', '/') + "; see " + log + ")");
         }
-        return new Target(name, mode, "http://" + listen + "/", null);
+        return Target.at(name, mode, "http://" + listen + "/");
     }
 
     /** A load generator. */
     private interface Load {
+        /**
+         * Runs the load against {@code urls} at once, the threads and connections split evenly
+         * between them: requests/s and errors add up, p50 and p99 are the highest of the parts'.
+         */
+        default Sample run(List<String> urls, Settings settings, Duration duration) throws Exception {
+            if (urls.size() == 1) {
+                return run(urls.getFirst(), settings, duration);
+            }
+            Settings part = new Settings(Math.max(1, settings.threads() / urls.size()),
+                    Math.max(1, settings.connections() / urls.size()), settings.duration(), settings.runs(),
+                    settings.warmUp(), settings.smoke());
+            List<Future<Sample>> parts = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String url : urls) {
+                    parts.add(threads.submit(() -> run(url, part, duration)));
+                }
+            }
+            double rps = 0;
+            double p50 = 0;
+            double p99 = 0;
+            long errors = 0;
+            for (Future<Sample> future : parts) {
+                Sample sample = future.get();
+                rps += sample.requestsPerSecond();
+                p50 = Math.max(p50, sample.p50Micros());
+                p99 = Math.max(p99, sample.p99Micros());
+                errors += sample.errors();
+            }
+            return new Sample(rps, p50, p99, errors);
+        }
+
         Sample run(String url, Settings settings, Duration duration) throws Exception;
 
         String describe(Settings settings);
@@ -425,7 +468,9 @@ final class LbBenchmark {
                     row.target(), row.mode(), rps.median(), rps.min(), rps.max(), millis(p50.median()),
                     millis(p99.median()), ratio, errors));
         }
-        md.append("\np50 and p99: the median over the runs of each run's quantile.\n");
+        md.append("\np50 and p99: the median over the runs of each run's quantile. \"Load split 4 ways\": one load "
+                + "generator per backend, each with a quarter of the connections (and threads, at least one), run at once; "
+                + "their requests/s added up, their p50 and p99 the highest of the four.\n");
         return md.toString();
     }
 

@@ -16,7 +16,8 @@ class LbBenchmarkSmokeTest {
     @Test
     void theSameBackendsAnswerThroughEachBalancer() throws Exception {
         String report = BenchMain.lb(KillBenchmark.defaultJar(), LbBenchmark.Settings.smokeRun());
-        assertThat(report).contains("## Load balancer", "| direct to one backend (no balancer) | http | ");
+        assertThat(report).contains("## Load balancer", "| direct to one backend (no balancer) | http | ",
+                "| direct to all 4 backends, load split 4 ways (no balancer) | http | ");
         assertThat(report.lines().filter(line -> line.startsWith("| HAProxy ")))
                 .hasSize(2)
                 .allSatisfy(line -> assertThat(line).matches("\\| HAProxy \\S+ \\| (http|tcp) \\| [1-9][\\d,]* \\(.*\\| 0 \\|"));
