@@ -111,7 +111,10 @@ final class LbBenchmark {
     static Result run(Path jar, Settings settings) throws Exception {
         String loadBefore = loadAverage();
         Path work = WorkDirs.create("lb-bench");
-        List<AutoCloseable> processes = new ArrayList<>();
+        List<AutoCloseable> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // nginx and flotilla lb are not the test kit's (whose processes die with the JVM): same for them.
+        Thread onExit = new Thread(() -> stopAll(processes), "lb-bench-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             List<String> backends = new ArrayList<>();
             String backendKind;
@@ -181,12 +184,20 @@ final class LbBenchmark {
             }
             return new Result(settings, backendKind, load.describe(settings), machine(), loadBefore, loadAverage(), rows);
         } finally {
-            for (int i = processes.size() - 1; i >= 0; i--) {
-                try {
-                    processes.get(i).close();
-                } catch (Exception e) {
-                    System.err.println("bench lb: stopping a process failed: " + e);
-                }
+            stopAll(processes);
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        }
+    }
+
+    /** Stops the processes, the last started first (balancers before their backends). */
+    private static void stopAll(List<AutoCloseable> processes) {
+        List<AutoCloseable> reversed = new ArrayList<>(processes).reversed();
+        processes.clear();
+        for (AutoCloseable process : reversed) {
+            try {
+                process.close();
+            } catch (Exception e) {
+                System.err.println("bench lb: stopping a process failed: " + e);
             }
         }
     }

@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * HAProxy's Runtime API refused a command, or could not be reached. HAProxy answers errors as
  * free text on the same channel as results; {@link HaproxyRuntimeApi} recognises the answers
- * HAProxy 2.4-2.9 give and sorts them into a {@link Kind}, so callers can react to the ones
- * that are part of normal operation (a server that still has connections cannot be deleted yet)
- * without matching strings themselves.
+ * HAProxy gives (2.6, Debian 12's, is the version tested) and sorts them into a {@link Kind}, so
+ * callers can react to the ones that are part of normal operation (a server that still has
+ * connections cannot be deleted yet) without matching strings themselves.
  */
 public final class HaproxyRuntimeException extends RuntimeException {
 

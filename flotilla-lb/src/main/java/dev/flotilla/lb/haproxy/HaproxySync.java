@@ -109,6 +109,16 @@ public final class HaproxySync implements AutoCloseable {
         return pendingRemovals;
     }
 
+    /**
+     * The backend's servers as HAProxy reports them now, Flotilla's and the others; a cheap way to
+     * check at startup that the socket answers and the backend exists.
+     *
+     * @throws HaproxyRuntimeException as {@link #apply} ({@code NO_SUCH_BACKEND}, {@code UNREACHABLE}...)
+     */
+    public List<HaproxyServer> servers() {
+        return api.showServersState(backend);
+    }
+
     /** The backend this syncs. */
     public String backend() {
         return backend;
@@ -230,13 +240,19 @@ public final class HaproxySync implements AutoCloseable {
         }
     }
 
-    /** Stops the background re-applies; HAProxy's servers stay as they are. Idempotent. */
+    /**
+     * Stops the background re-applies (one under way finishes first); HAProxy's servers stay as
+     * they are. Idempotent.
+     */
     @Override
     public void close() {
-        retries.shutdownNow();
+        retries.shutdown();
         try {
-            retries.awaitTermination(10, TimeUnit.SECONDS);
+            if (!retries.awaitTermination(10, TimeUnit.SECONDS)) {
+                retries.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            retries.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

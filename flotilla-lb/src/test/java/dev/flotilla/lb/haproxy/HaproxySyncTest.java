@@ -197,11 +197,19 @@ class HaproxySyncTest {
 
     @Test
     void haproxysRefusalsComeBackTyped() {
-        assertThatThrownBy(() -> new HaproxySync(api, "nosuch", FAST).apply(List.of(backend(1, true))))
-                .isInstanceOfSatisfying(HaproxyRuntimeException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(HaproxyRuntimeException.Kind.NO_SUCH_BACKEND);
-                    assertThat(e.getMessage()).contains("show servers state nosuch", "Can't find backend");
-                });
+        try (HaproxySync sync = new HaproxySync(haproxy.socket(), "nosuch")) {
+            assertThatThrownBy(sync::servers)
+                    .isInstanceOfSatisfying(HaproxyRuntimeException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(HaproxyRuntimeException.Kind.NO_SUCH_BACKEND);
+                        assertThat(e.getMessage()).contains(haproxy.socket().toString(), "show servers state nosuch",
+                                "Can't find backend");
+                    });
+            assertThatThrownBy(() -> sync.apply(List.of(backend(1, true))))
+                    .isInstanceOfSatisfying(HaproxyRuntimeException.class,
+                            e -> assertThat(e.kind()).isEqualTo(HaproxyRuntimeException.Kind.NO_SUCH_BACKEND));
+        }
+        assertThatThrownBy(() -> new HaproxySync(haproxy.socket(), "bad name"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad name'");
         assertThatThrownBy(() -> api.addServer("fixed", "flotilla-a", "127.0.20.1", 80))
                 .isInstanceOfSatisfying(HaproxyRuntimeException.class,
                         e -> assertThat(e.kind()).isEqualTo(HaproxyRuntimeException.Kind.BACKEND_NOT_DYNAMIC));
