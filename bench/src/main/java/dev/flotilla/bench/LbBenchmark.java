@@ -265,7 +265,7 @@ final class LbBenchmark {
     }
 
     /**
-     * {@code flotilla lb --mode MODE --source static:... --listen ADDR:PORT} from the CLI jar, with
+     * {@code flotilla lb --service bench --mode MODE --source static:... --listen ADDR:PORT} from the CLI jar, with
      * bin/flotilla's JVM flags; ready when it prints {@code Listening on http://ADDR:PORT} (any scheme).
      */
     private static Target flotilla(Path jar, String mode, List<String> backends, Path work,
@@ -279,7 +279,7 @@ final class LbBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FootprintBenchmark.LAUNCHER_FLAGS);
-        command.addAll(List.of("-jar", jar.toString(), "lb", "--mode", mode, "--source",
+        command.addAll(List.of("-jar", jar.toString(), "lb", "--service", "bench", "--mode", mode, "--source",
                 "static:" + String.join(",", backends), "--listen", listen));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
