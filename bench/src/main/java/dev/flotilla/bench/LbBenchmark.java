@@ -279,6 +279,8 @@ final class LbBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FootprintBenchmark.LAUNCHER_FLAGS);
+        // Names the work directory on its command line, so bin/test finds it if the bench JVM dies unannounced.
+        command.add("-Dflotilla.bench.work=" + work);
         command.addAll(List.of("-jar", jar.toString(), "lb", "--service", "bench", "--mode", mode, "--source",
                 "static:" + String.join(",", backends), "--listen", listen));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
