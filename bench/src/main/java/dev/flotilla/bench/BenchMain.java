@@ -16,9 +16,9 @@ import dev.flotilla.testkit.EtcdServer;
  * Entry point of {@code bench/run}: runs the named benchmarks and prints their figures as
  * Markdown (and writes them to {@code --out FILE} when given).
  *
- * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [--ops N] [--runs N] [--concurrency N]
+ * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N]
  *           [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS]
- *           [--jvm-opts "OPTS"]... [--smoke] [--out FILE]</pre>
+ *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]</pre>
  *
  * <p>{@code --runs} applies to every benchmark named; when not given each uses its own default
  * (store 5, launch 3 bulk runs, failover 10, failover-kill9 10). {@code --units} is how many units
@@ -27,7 +27,9 @@ import dev.flotilla.testkit.EtcdServer;
  * apply), in an idle window of {@code --window} seconds (30), once per JVM configuration: each
  * {@code --jvm-opts} given (an empty string: bin/flotilla's flags alone), else its built-in list.
  * {@code failover-kill9} and {@code footprint} run the
- * CLI's jar ({@code -Dflotilla.jar}, which bench/run sets).
+ * CLI's jar ({@code -Dflotilla.jar}, which bench/run sets). {@code lb} puts the same load (wrk with
+ * {@code --threads} 2, {@code --connections} 64, {@code --duration} 10 s; {@code --runs} 3) through
+ * each balancer in turn: one backend directly, HAProxy, nginx and {@code flotilla lb} from that jar.
  */
 public final class BenchMain {
 
@@ -51,6 +53,9 @@ public final class BenchMain {
         int footprintUnits = 100;
         int windowSeconds = 30;
         int settleSeconds = 10;
+        int lbThreads = 2;
+        int lbConnections = 64;
+        int lbSeconds = 10;
         List<List<String>> jvmOptions = new ArrayList<>(); // footprint's configurations; none given: its built-in list
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -64,10 +69,13 @@ public final class BenchMain {
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
                 case "--units" -> units = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
+                case "--threads" -> lbThreads = Integer.parseInt(args[++i]);
+                case "--connections" -> lbConnections = Integer.parseInt(args[++i]);
+                case "--duration" -> lbSeconds = Integer.parseInt(args[++i]);
                 case "--window" -> windowSeconds = Integer.parseInt(args[++i]);
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--smoke] [--out FILE]");
+                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
                     return;
                 }
                 default -> {
@@ -112,9 +120,12 @@ public final class BenchMain {
                 case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
                         jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
                         windowSeconds, settleSeconds));
+                case "lb" -> report.append(lb(KillBenchmark.defaultJar(), smoke ? LbBenchmark.Settings.smokeRun()
+                        : LbBenchmark.Settings.full(lbThreads, lbConnections, java.time.Duration.ofSeconds(lbSeconds),
+                                runs == null ? 3 : runs)));
                 default -> {
                     System.err.println("bench: unknown benchmark '" + name + "'; known: store, launch, failover, "
-                            + "failover-kill9, footprint");
+                            + "failover-kill9, footprint, lb");
                     System.exit(2);
                 }
             }
@@ -164,6 +175,13 @@ public final class BenchMain {
         List<FootprintBenchmark.Result> results = FootprintBenchmark.run(jar, configurations, units, window, settle);
         return String.format(Locale.ROOT, "## Agent footprint: memory and CPU of an idle agent%n%n")
                 + FootprintBenchmark.markdown(results, window, settle) + "\n";
+    }
+
+    /** Requests per second and latency through each balancer, against the same 4 backends. */
+    static String lb(Path jar, LbBenchmark.Settings settings) throws Exception {
+        LbBenchmark.Result result = LbBenchmark.run(jar, settings);
+        return String.format(Locale.ROOT, "## Load balancer: requests through HAProxy, nginx and flotilla lb%n%n")
+                + LbBenchmark.markdown(result) + "\n";
     }
 
     /** Time from losing a machine to its units active elsewhere. */
