@@ -1,6 +1,7 @@
 -- The world app's own small dataset: the countries NLD, BEL, LUX, ISL, CHE, AND, their cities and languages,
 -- taken from the MySQL world sample database (examples/world/src/test/resources/world_innodb.sql).
--- Same tables as the full dump (City, Country, CountryLanguage), so the web tier runs on either.
+-- Same tables as the full dump (City, Country, CountryLanguage, latin1 as there), so the web tier runs on
+-- either and either loads over the other (a foreign key needs the same charset on both sides).
 -- Loaded by `world dbhelper` when no --sql is given. UTF-8.
 
 SET NAMES utf8mb4;
@@ -30,7 +31,7 @@ CREATE TABLE `Country` (
   `Capital` int(11) DEFAULT NULL,
   `Code2` char(2) NOT NULL DEFAULT '',
   PRIMARY KEY (`Code`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
 CREATE TABLE `City` (
   `ID` int(11) NOT NULL AUTO_INCREMENT,
@@ -41,7 +42,7 @@ CREATE TABLE `City` (
   PRIMARY KEY (`ID`),
   KEY `CountryCode` (`CountryCode`),
   CONSTRAINT `city_ibfk_1` FOREIGN KEY (`CountryCode`) REFERENCES `Country` (`Code`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
 CREATE TABLE `CountryLanguage` (
   `CountryCode` char(3) NOT NULL DEFAULT '',
@@ -51,7 +52,7 @@ CREATE TABLE `CountryLanguage` (
   PRIMARY KEY (`CountryCode`,`Language`),
   KEY `CountryCode` (`CountryCode`),
   CONSTRAINT `countryLanguage_ibfk_1` FOREIGN KEY (`CountryCode`) REFERENCES `Country` (`Code`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
 INSERT INTO `Country` VALUES ('AND','Andorra','Europe','Southern Europe',468.00,1278,78000,83.5,1630.00,NULL,'Andorra','Parliamentary Coprincipality','',55,'AD');
 INSERT INTO `Country` VALUES ('BEL','Belgium','Europe','Western Europe',30518.00,1830,10239000,77.8,249704.00,243948.00,'België/Belgique','Constitutional Monarchy, Federation','Albert II',179,'BE');

@@ -1,8 +1,9 @@
 package dev.flotilla.examples.world;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,27 +102,13 @@ final class MariaDbServer implements AutoCloseable {
             args.add("--init-file=" + initFile);
         }
         log.println("Starting " + mariadb.server() + " on " + listen + " (data " + data + ")");
-        Process process = builder(mariadb, args).start();
+        // The server writes its log to a file that we follow, not to a pipe: when a child exits, the JDK drains
+        // and closes its pipe under a blocked reader, and the last lines (the shutdown log) would be lost.
+        Path logFile = data.resolve("mariadbd.log");
+        Process process = builder(mariadb, args).redirectOutput(logFile.toFile()).start();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread pump = Thread.ofPlatform().daemon().name("mariadbd-log-" + listen.port()).start(() -> {
-            // When the process exits, the JDK moves what is left in the pipe into a buffer and closes the pipe under
-            // a blocked reader ("Stream closed"); reading on gets those last lines (the shutdown log), so retry.
-            BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            for (int failures = 0; failures < 3; ) {
-                try {
-                    String line = r.readLine();
-                    if (line == null) {
-                        break;
-                    }
-                    log.println(line);
-                    if (line.contains(READY)) {
-                        ready.countDown();
-                    }
-                } catch (IOException e) {
-                    failures++;
-                }
-            }
-        });
+        Thread pump = Thread.ofPlatform().daemon().name("mariadbd-log-" + listen.port())
+                .start(() -> follow(logFile, process, log, ready));
         MariaDbServer server = new MariaDbServer(process, pump, listen, data);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.await(200, TimeUnit.MILLISECONDS)) {
@@ -138,6 +125,44 @@ final class MariaDbServer implements AutoCloseable {
             Files.deleteIfExists(initFile);
         }
         return server;
+    }
+
+    /** Copies {@code logFile}'s lines to {@code log} as they are written, until the process has exited. */
+    private static void follow(Path logFile, Process process, PrintStream log, CountDownLatch ready) {
+        try (InputStream in = Files.newInputStream(logFile)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            while (true) {
+                boolean exited = !process.isAlive();
+                int n = in.read(buffer);
+                if (n < 0) {
+                    if (exited) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        String text = line.toString(StandardCharsets.UTF_8);
+                        line.reset();
+                        log.println(text);
+                        if (text.contains(READY)) {
+                            ready.countDown();
+                        }
+                    } else {
+                        line.write(buffer[i]);
+                    }
+                }
+            }
+            if (line.size() > 0) {
+                log.println(line.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            log.println("cannot follow " + logFile + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The server's address. */

@@ -98,7 +98,7 @@ public final class World implements Runnable {
         static String defaultListen(Map<String, String> env) {
             String unit = env.get("FLOTILLA_UNIT");
             String ip = Optional.ofNullable(env.get("FLOTILLA_PUBLIC_IP")).orElse("127.0.0.1");
-            if (unit != null && unit.matches("web@\\d{2}\\.service")) {
+            if (unit != null && unit.matches("web@\\d{2}\\.(service|container)")) {
                 return ip + ":180" + unit.substring(4, 6);
             }
             return ip + ":8080";
@@ -176,7 +176,7 @@ public final class World implements Runnable {
                 + "once (default: $XDG_CACHE_HOME/flotilla, else ~/.cache/flotilla).")
         Path cacheDir;
 
-        @Option(names = "--start-timeout", defaultValue = "180", paramLabel = "SECONDS", description = "How long "
+        @Option(names = "--start-timeout", defaultValue = "300", paramLabel = "SECONDS", description = "How long "
                 + "the server may take to become ready (default: ${DEFAULT-VALUE}).")
         long startTimeout;
 
