@@ -218,7 +218,9 @@ final class MariaDbServer implements AutoCloseable {
 
     /** A unix socket path short enough for the kernel's 108-byte limit, whatever the data directory. */
     private static Path socketPath(HostPort listen) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "flotilla-world-db-" + listen.port() + ".sock");
+        // Named by address and port: in dev mode several machines share one host (127.0.0.2:3306, 127.0.0.3:3306).
+        String name = "flotilla-world-db-" + listen.host().replaceAll("[^A-Za-z0-9.]", "_") + "-" + listen.port() + ".sock";
+        return Path.of(System.getProperty("java.io.tmpdir"), name);
     }
 
     /** A server still running on this data directory (its pid file names a live process) is an error. */
