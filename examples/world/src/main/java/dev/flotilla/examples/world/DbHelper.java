@@ -69,7 +69,9 @@ final class DbHelper {
             Instant start = Instant.now();
             load(c, script, source);
             out.println("Loaded " + script.statements().size() + " statements from " + source + " ("
-                    + script.charset().name() + ") in " + Duration.between(start, Instant.now()).toMillis() + " ms");
+                    + script.charset().name() + (script.skipped() == 0 ? "" : ", " + script.skipped()
+                    + " character-set switches left to the driver") + ") in "
+                    + Duration.between(start, Instant.now()).toMillis() + " ms");
             out.println("Creating application user");
             createUser(c, settings.appUser(), settings.appPassword());
             out.println("Counting rows in world.city");

@@ -168,16 +168,6 @@ final class MariaDbServer implements AutoCloseable {
         }
     }
 
-    /** The server's address. */
-    HostPort listen() {
-        return listen;
-    }
-
-    /** The server's process ID. */
-    long pid() {
-        return process.pid();
-    }
-
     /** Waits until the server exits on its own (or is stopped) and returns its status. */
     int awaitExit() throws InterruptedException {
         int status = process.waitFor();

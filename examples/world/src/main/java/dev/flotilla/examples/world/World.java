@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code java -jar world.jar web|dbhelper|db ...}: the three tiers of the tutorial's world app in one jar,
  * so every unit runs the same artifact. Options name their defaults; errors are one line naming the option.
  */
-@Command(name = "world", mixinStandardHelpOptions = true, subcommands = {World.Web.class, World.DbHelperCommand.class,
+@Command(name = "world", mixinStandardHelpOptions = true, version = "world (Flotilla example) 0.1.0", subcommands = {World.Web.class, World.DbHelperCommand.class,
         World.Db.class}, description = "The world app of the Flotilla tutorial: web, dbhelper and db.")
 public final class World implements Runnable {
 
