@@ -268,6 +268,33 @@ public final class FleetClient implements AutoCloseable {
     }
 
     /**
+     * Dev mode only: the simulated machines of the {@code flotilla dev} or {@code flotilla demo} cluster serving this
+     * API.
+     *
+     * @throws ApiException 404 when the API is not a dev cluster's
+     */
+    public List<DevMachine> devMachines() throws ApiException {
+        Response r = send("GET", "/v1/dev/machines", null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.devMachines(json), r.path());
+    }
+
+    /**
+     * Dev mode only: stops ({@code start == false}) or starts again one simulated machine, named by its number, IP
+     * or machine ID (a unique prefix). Stopping it is a machine loss: its units stop (their endpoints leave the
+     * registry first), its lease goes, and the engine places its units elsewhere. Returns the machine as it is now.
+     *
+     * @throws ApiException 404 when the API is not a dev cluster's or no machine matches, 409 when the machine
+     *     named serves this very request
+     */
+    public DevMachine devMachine(String machine, boolean start) throws ApiException {
+        Response r = send("POST", "/v1/dev/machines/" + URLEncoder.encode(machine, StandardCharsets.UTF_8)
+                + (start ? "/start" : "/stop"), new byte[0]);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.devMachine(json), r.path());
+    }
+
+    /**
      * Flotilla extension: the user key {@code key} (it starts with {@code /}), with the seconds it has left when it
      * has a TTL; empty when it does not exist.
      *

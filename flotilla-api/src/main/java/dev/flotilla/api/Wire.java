@@ -229,6 +229,21 @@ final class Wire {
     }
 
     /** The number of keys a prefix delete answered {@code {"prefix","deleted"}}. */
+    static List<DevMachine> devMachines(Object json) throws MalformedException {
+        List<DevMachine> machines = new ArrayList<>();
+        for (Object item : list(object(json, "machines").get("machines"), "machines")) {
+            machines.add(devMachine(item));
+        }
+        return machines;
+    }
+
+    static DevMachine devMachine(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "machine");
+        Object running = m.get("running");
+        return new DevMachine((int) number(m, "number"), string(m, "ip"), string(m, "machineId"),
+                Boolean.TRUE.equals(running), string(m, "api"));
+    }
+
     static long deleted(Object json) throws MalformedException {
         return number(object(json, "deletion"), "deleted");
     }

@@ -108,12 +108,12 @@ final class DaemonLauncher {
         try {
             Files.createDirectories(options.dataDir);
             cluster = DevCluster.start(options.machines, options.dataDir,
-                    ApiSettings.on("127.0.0.1", options.apiPort).withToken(token).withTls(tls));
+                    ApiSettings.on("127.0.0.1", options.apiPort).withToken(token).withTls(tls), options.firstIp);
             if (!cluster.awaitJoined(Duration.ofSeconds(30))) {
                 cluster.close();
                 throw new CliException(ExitCodes.INTERNAL, "the machines did not join within 30 s");
             }
-        } catch (DaemonStartException e) {
+        } catch (DaemonStartException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot use --data-dir " + options.dataDir + ": " + e.getMessage(), e);
@@ -133,6 +133,10 @@ final class DaemonLauncher {
         tls.flatMap(ApiTls::trustedForPeers)
                 .ifPresent(ca -> out.println("  export FLOTILLA_CA_FILE=" + ca.toAbsolutePath()));
         out.println("  bin/flotilla list-machines");
+        if (options.machines > 1) {
+            out.println("  bin/flotilla dev stop-machine " + options.machines + "    # as if it were lost; then start-machine "
+                    + options.machines);
+        }
         out.println("Ctrl-C stops every unit and every machine.");
         out.flush();
         awaitShutdown(cluster::close);
@@ -140,7 +144,7 @@ final class DaemonLauncher {
     }
 
     /** Blocks until the JVM is asked to stop, then runs {@code stop} before it exits. */
-    private static void awaitShutdown(Runnable stop) {
+    static void awaitShutdown(Runnable stop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -222,7 +226,7 @@ final class DaemonLauncher {
         return metadata;
     }
 
-    private static int port(String text, String option) {
+    static int port(String text, String option) {
         try {
             int port = Integer.parseInt(text);
             if (port >= 0 && port <= 65535) {
@@ -272,7 +276,7 @@ final class DaemonLauncher {
     }
 
     /** The daemons speak up on warnings (the CLI's default is errors only), unless the user chose a level. */
-    private static void quietLibraries() {
+    static void quietLibraries() {
         if (System.getenv("FLOTILLA_LOG_LEVEL") == null && System.getProperty("FLOTILLA_LOG_LEVEL") == null) {
             System.setProperty("FLOTILLA_LOG_LEVEL", "WARN");
         }

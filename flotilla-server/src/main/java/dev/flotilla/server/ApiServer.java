@@ -180,6 +180,7 @@ public final class ApiServer implements AutoCloseable {
                         forwardingTls));
         KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
         ServicesResource services = new ServicesResource(registry);
+        DevMachinesResource dev = new DevMachinesResource(settings.devMachines(), settings.host());
         int maxBody = settings.maxBodyBytes();
 
         Optional<Authentication> authentication = settings.token().map(Authentication::new);
@@ -208,6 +209,9 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/services", services::list);
         config.routes.get("/v1/services/{name}", services::get);
         config.routes.get("/v1/services/{name}/watch", watches::stream);
+        config.routes.get("/v1/dev/machines", dev::list);
+        config.routes.post("/v1/dev/machines/{machine}/stop", dev::stop);
+        config.routes.post("/v1/dev/machines/{machine}/start", dev::start);
         config.routes.get("/metrics", metrics::scrape);
         config.routes.get(KvResource.PATH, kv::list);
         config.routes.delete(KvResource.PATH, kv::deletePrefix);

@@ -27,10 +27,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *     itself (and stops doing so when it closes). Dev mode's machines share one: they share one store
  * @param metrics the machine's metrics, which the server adds its own to and serves at {@code GET /metrics}; when
  *     absent, it serves a registry of its own with the API's metrics only
+ * @param devMachines a dev cluster's simulated machines, served at {@code /v1/dev/machines}; absent (404) on agents
  */
 public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes, Optional<UnitDiagnostics> diagnostics,
         Optional<ApiToken> token, Optional<ApiTls> tls, Optional<ClusterEvents> events,
-        Optional<PrometheusMeterRegistry> metrics) {
+        Optional<PrometheusMeterRegistry> metrics, Optional<DevMachines> devMachines) {
 
     /** fleet's page size. */
     public static final int DEFAULT_PAGE_SIZE = 100;
@@ -53,6 +54,7 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(devMachines, "devMachines");
         if (host.isBlank()) {
             throw new IllegalArgumentException("the API needs an address to listen on");
         }
@@ -73,47 +75,53 @@ public record ApiSettings(String host, int port, int pageSize, int maxBodyBytes,
      */
     public static ApiSettings on(String host, int port) {
         return new ApiSettings(host, port, DEFAULT_PAGE_SIZE, DEFAULT_MAX_BODY_BYTES, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** These settings with pages of {@code size} items. */
     public ApiSettings withPageSize(int size) {
-        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token, tls, events, metrics);
+        return new ApiSettings(host, port, size, maxBodyBytes, diagnostics, token, tls, events, metrics, devMachines);
     }
 
     /** These settings with request bodies limited to {@code bytes}. */
     public ApiSettings withMaxBodyBytes(int bytes) {
-        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token, tls, events, metrics);
+        return new ApiSettings(host, port, pageSize, bytes, diagnostics, token, tls, events, metrics, devMachines);
     }
 
     /** These settings with {@code source} answering unit status and journal requests. */
     public ApiSettings withDiagnostics(UnitDiagnostics source) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token, tls, events, metrics);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, Optional.of(source), token, tls, events, metrics, devMachines);
     }
 
     /** These settings with every request needing {@code required} (empty: no token, loopback only). */
     public ApiSettings withToken(Optional<ApiToken> required) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required, tls, events, metrics);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, required, tls, events, metrics, devMachines);
     }
 
     /** These settings serving HTTPS as {@code settings} say (empty: plain HTTP). */
     public ApiSettings withTls(Optional<ApiTls> settings) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, settings, events, metrics);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, settings, events, metrics, devMachines);
     }
 
     /** These settings serving the events of {@code source} (shared with other servers) instead of watching for them. */
     public ApiSettings withEvents(ClusterEvents source) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, Optional.of(source), metrics);
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, Optional.of(source), metrics, devMachines);
     }
 
     /** These settings adding the API's metrics to {@code registry} and serving it at {@code GET /metrics}. */
     public ApiSettings withMetrics(PrometheusMeterRegistry registry) {
-        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, Optional.of(registry));
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, Optional.of(registry), devMachines);
+    }
+
+    /** These settings serving {@code /v1/dev/machines} from {@code machines} (dev clusters only). */
+    public ApiSettings withDevMachines(DevMachines machines) {
+        return new ApiSettings(host, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, metrics,
+                Optional.of(machines));
     }
 
     /** These settings on another address (the same port, token, TLS and the rest). */
     public ApiSettings onHost(String address) {
-        return new ApiSettings(address, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, metrics);
+        return new ApiSettings(address, port, pageSize, maxBodyBytes, diagnostics, token, tls, events, metrics, devMachines);
     }
 
     /**
