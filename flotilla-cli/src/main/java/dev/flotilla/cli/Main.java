@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                 RestartCommand.class, DestroyCommand.class, CatCommand.class, StatusCommand.class, JournalCommand.class,
                 InspectCommand.class,
                 EventsCommand.class,
-                AgentCommand.class, DevCommand.class,
+                AgentCommand.class, DevCommand.class, DemoCommand.class,
                 KvCommand.class, ServicesCommand.class, LbCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The fleet commands (list-machines ... inspect, events) talk to any agent's API: --endpoint, else",
