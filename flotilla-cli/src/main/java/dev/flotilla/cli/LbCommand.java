@@ -23,19 +23,22 @@ import picocli.CommandLine.Spec;
                 "before any response byte is retried once on another backend. With no backend",
                 "left, the client gets a plain-text 502.",
                 "",
-                "Sources (--source, required):",
+                "Sources (--source):",
+                "  registry          (default) the endpoints that units register with [X-Service]",
+                "                    Name=SERVICE, passing ones in rotation, pushed live: over",
+                "                    etcd with --etcd, else through an agent's API (--endpoint, else",
+                "                    $FLOTILLA_ENDPOINT, else http://127.0.0.1:7070).",
                 "  keys[:PREFIX]     PREFIX/NAME/public_ipv4_addr (or host) + PREFIX/NAME/port,",
                 "                    PREFIX defaulting to /services/SERVICE: watched in etcd with",
-                "                    --etcd, else listed through an agent's API (--endpoint, else",
-                "                    $FLOTILLA_ENDPOINT, else http://127.0.0.1:7070) every interval.",
+                "                    --etcd, else listed through an agent's API every interval.",
                 "  static:H:P[,H:P]  a fixed list.",
                 "",
                 "Prints 'Listening on http://ADDR:PORT (http mode, N backends)' once ready (N:",
                 "backends passing), then runs until SIGTERM or Ctrl-C. See docs/load-balancer.md.",
                 ""},
         footer = {"", "Examples:",
-                "  flotilla lb --service web --listen 0.0.0.0:80 --source keys --etcd http://127.0.0.1:2379 \\",
-                "      --check-path /health --admin 127.0.0.1:9090",
+                "  flotilla lb --service web --listen 0.0.0.0:80 --check-path /health --admin 127.0.0.1:9090",
+                "  flotilla lb --service web --listen 0.0.0.0:80 --source keys --etcd http://127.0.0.1:2379",
                 "  flotilla lb --service db --listen 127.0.0.1:3306 --mode tcp \\",
                 "      --source static:10.0.0.5:3306,10.0.0.6:3306",
                 "  curl -s http://127.0.0.1:9090/lb/status"})
@@ -45,7 +48,8 @@ final class LbCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--service", required = true, paramLabel = "NAME",
-            description = "The service balanced: names its metrics and status, and the keys source's default prefix.")
+            description = "The service balanced: the registry's service name, and names its metrics, status and the keys "
+                    + "source's default prefix.")
     String service;
 
     @Option(names = "--listen", required = true, paramLabel = "ADDR:PORT",
@@ -75,8 +79,9 @@ final class LbCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String checkInterval;
 
-    @Option(names = "--source", required = true, paramLabel = "SOURCE",
-            description = "Where the backends come from: keys[:PREFIX] or static:HOST:PORT[,HOST:PORT...].")
+    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "registry",
+            description = "Where the backends come from: registry (the service's registered endpoints), keys[:PREFIX] "
+                    + "or static:HOST:PORT[,HOST:PORT...]. Default: ${DEFAULT-VALUE}.")
     String source;
 
     @Option(names = "--admin", paramLabel = "ADDR:PORT",
