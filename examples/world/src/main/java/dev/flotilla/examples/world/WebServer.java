@@ -33,6 +33,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class WebServer implements AutoCloseable {
 
+    /** The response header naming the instance that answered: its unit ({@code web@01.service}), else the host. */
+    static final String INSTANCE_HEADER = "X-World-Instance";
+
     /** The body of a passing {@code /health}. */
     static final String HEALTH_PASS = "PASS\n";
     /** SHA-1 of {@link #HEALTH_PASS}, for {@code CheckExpectBodySHA1=} and {@code --check-sha1}. */
@@ -72,6 +75,8 @@ final class WebServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // Which instance answered, on every page: behind a load balancer, /world's cities do not say.
+            exchange.getResponseHeaders().set(INSTANCE_HEADER, unitName != null ? unitName : hostName);
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 send(exchange, 405, "text/plain", "only GET\n");
                 return;
