@@ -163,6 +163,7 @@ class AgentsLoadBalancerIT {
                 "200 web@03");
         assertThat(hundred.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(20));
 
+        String hostOf2 = hostOf("web@02.service").ip();
         // A stop drains: the endpoint is deleted, the balancer drops it, and only then is httpd signalled.
         try (Traffic traffic = new Traffic(url)) {
             await("traffic flows").atMost(PATIENCE).until(() -> traffic.answers.size() >= 10);
@@ -174,6 +175,9 @@ class AgentsLoadBalancerIT {
                     traffic.failures().size());
             assertThat(traffic.failures()).as("requests failed during the stop").isEmpty();
             assertThat(traffic.answers.subList(afterStop, traffic.answers.size())).doesNotContain("200 web@02");
+            assertThat(lb.outSoFar() + lb.errSoFar()).as("the balancer dropped web@02 before httpd was signalled, so it "
+                    + "never met a refused connection").contains("backend web@02.service").doesNotContain(
+                    "web@02.service (" + hostOf2 + ":18002) out of rotation");
         }
 
         // A machine dies (SIGKILL): its endpoints vanish with its lease, its fencing stops its units, retries hide
