@@ -32,10 +32,10 @@ import dev.flotilla.testkit.FreePorts;
 /**
  * {@code flotilla lb --service web} in front of {@code web@.service} instances (busybox httpd with an
  * {@code [X-Service]} HTTP check) on three real agent processes, as the tutorial's lbhelper was: its backends are the
- * registry's passing endpoints, followed through an agent's API. Every instance gets traffic; a stopped instance is
- * drained before its process is signalled, so no request fails; a machine killed with SIGKILL takes its instances
- * out of the pool (lease expiry, fencing) while retries keep every request succeeding, and they come back on the
- * survivors.
+ * registry's passing endpoints, followed through an agent's API (a second balancer reads etcd itself). Every
+ * instance gets traffic; a stopped instance is drained before its process is signalled, so no request fails; a
+ * machine killed with SIGKILL takes its instances out of the pool (lease expiry, fencing) while retries keep every
+ * request succeeding, and they come back on the survivors.
  */
 class AgentsLoadBalancerIT {
 
@@ -46,6 +46,7 @@ class AgentsLoadBalancerIT {
 
     private static AgentProcessCluster cluster;
     private static CliProcess.Running lb;
+    private static CliProcess.Running lbOverEtcd;
 
     @BeforeAll
     static void startCluster() {
@@ -55,9 +56,11 @@ class AgentsLoadBalancerIT {
 
     @AfterAll
     static void stopCluster() throws InterruptedException {
-        if (lb != null && lb.isAlive()) {
-            lb.terminate();
-            lb.await();
+        for (CliProcess.Running p : new CliProcess.Running[] {lb, lbOverEtcd}) {
+            if (p != null && p.isAlive()) {
+                p.terminate();
+                p.await();
+            }
         }
         if (cluster != null) {
             cluster.close();
@@ -152,6 +155,15 @@ class AgentsLoadBalancerIT {
             assertThat(lb.isAlive()).as("flotilla lb runs; stderr: %s", lb.errSoFar()).isTrue();
             return LISTENING.matcher(lb.outSoFar()).find();
         });
+        // A second balancer reads the registry in etcd itself.
+        int listenEtcd = FreePorts.next();
+        String urlEtcd = "http://127.0.0.1:" + listenEtcd + "/";
+        lbOverEtcd = CliProcess.start(CliProcess.Options.defaults(), "lb", "--service", "web", "--listen",
+                "127.0.0.1:" + listenEtcd, "--etcd", cluster.etcd().endpoint());
+        await("flotilla lb --etcd ready").atMost(PATIENCE).until(() -> {
+            assertThat(lbOverEtcd.isAlive()).as("flotilla lb --etcd runs; stderr: %s", lbOverEtcd.errSoFar()).isTrue();
+            return LISTENING.matcher(lbOverEtcd.outSoFar()).find();
+        });
         Matcher ready = LISTENING.matcher(lb.outSoFar());
         assertThat(ready.find()).isTrue();
         assertThat(lb.outSoFar()).contains("web@01.service", "web@02.service", "web@03.service");
@@ -162,6 +174,8 @@ class AgentsLoadBalancerIT {
         assertThat(hundred).as("100 requests over three instances").containsOnlyKeys("200 web@01", "200 web@02",
                 "200 web@03");
         assertThat(hundred.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(20));
+        await("every instance in rotation over etcd").atMost(PATIENCE)
+                .until(() -> spread(urlEtcd, 6).keySet().equals(Set.of("200 web@01", "200 web@02", "200 web@03")));
 
         String hostOf2 = hostOf("web@02.service").ip();
         // A stop drains: the endpoint is deleted, the balancer drops it, and only then is httpd signalled.
@@ -203,6 +217,10 @@ class AgentsLoadBalancerIT {
             assertThat(traffic.failures()).as("requests failed while the machine died").isEmpty();
             assertThat(traffic.answers).as("requests were served throughout").hasSizeGreaterThan(50);
         }
+        await("the balancer over etcd follows too").atMost(PATIENCE)
+                .until(() -> spread(urlEtcd, 6).keySet().equals(Set.of("200 web@01", "200 web@03")));
+        await("the balancer over etcd follows too").atMost(PATIENCE)
+                .until(() -> spread(urlEtcd, 6).keySet().equals(Set.of("200 web@01", "200 web@03")));
         assertThat(lb.isAlive()).as("flotilla lb runs; stderr: %s", lb.errSoFar()).isTrue();
         System.out.println(lb.outSoFar() + lb.errSoFar());
     }
