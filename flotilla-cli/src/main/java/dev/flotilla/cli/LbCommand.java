@@ -15,27 +15,35 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
         header = "Balance HTTP requests or TCP connections over a service's healthy backends.",
-        description = {"Sends each HTTP request (--mode http) or TCP connection (--mode tcp, e.g. MySQL)",
-                "to a backend that its source lists as passing AND that passes the balancer's",
-                "own check: a TCP connect, or GET --check-path expecting 2xx, every --check-interval.",
-                "Backends follow the source live. A backend refusing a connection is ejected until",
-                "its next passing check; an idempotent request (GET HEAD PUT DELETE OPTIONS) broken",
-                "before any response byte is retried once on another backend. With no backend",
-                "left, the client gets a plain-text 502.",
+        description = {"Sends each HTTP request (--mode http) or TCP connection (--mode tcp, e.g.",
+                "MySQL) to a backend that its source lists as passing AND that passes the",
+                "balancer's own check: a TCP connect, or GET --check-path expecting 2xx, every",
+                "--check-interval. Backends follow the source live. A backend refusing a",
+                "connection is ejected until its next passing check; an idempotent request",
+                "(GET HEAD PUT DELETE OPTIONS) broken before any response byte is retried once",
+                "on another backend. With no backend left, the client gets a plain-text 502.",
                 "",
-                "Sources (--source, required):",
-                "  keys[:PREFIX]     PREFIX/NAME/public_ipv4_addr (or host) + PREFIX/NAME/port,",
-                "                    PREFIX defaulting to /services/SERVICE: watched in etcd with",
-                "                    --etcd, else listed through an agent's API (--endpoint, else",
-                "                    $FLOTILLA_ENDPOINT, else http://127.0.0.1:7070) every interval.",
+                "Sources (--source):",
+                "  registry          (default) the endpoints units register with",
+                "                    [X-Service] Name=SERVICE, passing ones in rotation,",
+                "                    pushed live: over etcd with --etcd, else through an",
+                "                    agent's API (--endpoint, else $FLOTILLA_ENDPOINT,",
+                "                    else http://127.0.0.1:7070).",
+                "  keys[:PREFIX]     PREFIX/NAME/public_ipv4_addr (or host) and",
+                "                    PREFIX/NAME/port, PREFIX defaulting to",
+                "                    /services/SERVICE: watched in etcd with --etcd, else",
+                "                    listed through an agent's API every interval.",
                 "  static:H:P[,H:P]  a fixed list.",
                 "",
-                "Prints 'Listening on http://ADDR:PORT (http mode, N backends)' once ready (N:",
-                "backends passing), then runs until SIGTERM or Ctrl-C. See docs/load-balancer.md.",
+                "Prints 'Listening on http://ADDR:PORT (http mode, N backends)' once ready",
+                "(N: backends passing), then runs until SIGTERM or Ctrl-C.",
+                "See docs/load-balancer.md.",
                 ""},
         footer = {"", "Examples:",
-                "  flotilla lb --service web --listen 0.0.0.0:80 --source keys --etcd http://127.0.0.1:2379 \\",
-                "      --check-path /health --admin 127.0.0.1:9090",
+                "  flotilla lb --service web --listen 0.0.0.0:80 --check-path /health \\",
+                "      --admin 127.0.0.1:9090",
+                "  flotilla lb --service web --listen 0.0.0.0:80 --source keys \\",
+                "      --etcd http://127.0.0.1:2379",
                 "  flotilla lb --service db --listen 127.0.0.1:3306 --mode tcp \\",
                 "      --source static:10.0.0.5:3306,10.0.0.6:3306",
                 "  curl -s http://127.0.0.1:9090/lb/status"})
@@ -45,7 +53,8 @@ final class LbCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--service", required = true, paramLabel = "NAME",
-            description = "The service balanced: names its metrics and status, and the keys source's default prefix.")
+            description = "The service balanced: the registry's service name; also names the metrics, the status "
+                    + "and the keys source's default prefix.")
     String service;
 
     @Option(names = "--listen", required = true, paramLabel = "ADDR:PORT",
@@ -75,8 +84,9 @@ final class LbCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String checkInterval;
 
-    @Option(names = "--source", required = true, paramLabel = "SOURCE",
-            description = "Where the backends come from: keys[:PREFIX] or static:HOST:PORT[,HOST:PORT...].")
+    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "registry",
+            description = "Where the backends come from: registry (the service's registered endpoints), keys[:PREFIX] "
+                    + "or static:HOST:PORT[,HOST:PORT...]. Default: ${DEFAULT-VALUE}.")
     String source;
 
     @Option(names = "--admin", paramLabel = "ADDR:PORT",

@@ -10,7 +10,9 @@ import dev.flotilla.lb.BackendSourceException;
 import dev.flotilla.lb.KeysSource;
 import dev.flotilla.lb.LbConfig;
 import dev.flotilla.lb.LoadBalancer;
+import dev.flotilla.lb.RegistrySource;
 import dev.flotilla.lb.StaticSource;
+import dev.flotilla.registry.Registry;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.StoreException;
 
@@ -34,7 +36,8 @@ final class LbLauncher {
             lb.start();
         } catch (BackendSourceException e) {
             closeStore(store[0]);
-            throw new CliException(ExitCodes.USAGE, "--source " + cmd.source + ": " + e.getMessage(), e);
+            String what = cmd.source.equals("registry") ? "" : "--source " + cmd.source + ": ";
+            throw new CliException(ExitCodes.USAGE, what + e.getMessage(), e);
         } catch (BindException e) {
             closeStore(store[0]);
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -85,9 +88,17 @@ final class LbLauncher {
         }
     }
 
-    /** The source {@code --source} names; a keys source over etcd leaves its open store in {@code store[0]}. */
+    /** The source {@code --source} names; a source over etcd leaves its open store in {@code store[0]}. */
     private static BackendSource source(LbCommand cmd, LbConfig config, KvStore[] store) {
         String spec = cmd.source;
+        if (spec.equals("registry")) {
+            if (KvOverApi.chosen(cmd.api, cmd.etcd) || cmd.etcd.endpoints == null) {
+                return RegistrySource.overApi(config.service(), cmd.api.client());
+            }
+            store[0] = openEtcd(cmd);
+            return RegistrySource.overEtcd(config.service(), Registry.create(store[0]).services(),
+                    String.join(",", cmd.etcd.urls()));
+        }
         if (spec.startsWith("static:")) {
             try {
                 return StaticSource.parse(spec.substring("static:".length()));
@@ -105,16 +116,20 @@ final class LbLauncher {
                 var client = cmd.api.client();
                 return KeysSource.overApi(prefix, client, config.checkInterval(), client.endpoint().toString());
             }
-            try {
-                store[0] = KvOperations.open(cmd.etcd);
-            } catch (StoreException e) {
-                throw new CliException(ExitCodes.USAGE, "--etcd " + String.join(",", cmd.etcd.urls()) + ": "
-                        + e.getMessage(), e);
-            }
+            store[0] = openEtcd(cmd);
             return KeysSource.overEtcd(prefix, store[0], String.join(",", cmd.etcd.urls()));
         }
-        throw new CliException(ExitCodes.USAGE, "--source: expected keys[:PREFIX] or static:HOST:PORT[,HOST:PORT...], got '"
-                + spec + "'");
+        throw new CliException(ExitCodes.USAGE, "--source: expected registry, keys[:PREFIX] or "
+                + "static:HOST:PORT[,HOST:PORT...], got '" + spec + "'");
+    }
+
+    private static KvStore openEtcd(LbCommand cmd) {
+        try {
+            return KvOperations.open(cmd.etcd);
+        } catch (StoreException e) {
+            throw new CliException(ExitCodes.USAGE, "--etcd " + String.join(",", cmd.etcd.urls()) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String hostPort(InetSocketAddress a) {

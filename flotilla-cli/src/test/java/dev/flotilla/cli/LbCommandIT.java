@@ -27,8 +27,8 @@ import dev.flotilla.testkit.WorkDirs;
 
 /**
  * {@code flotilla lb} as a user runs it (the packaged jar, a separate process) in front of busybox httpd backends:
- * the ready line, proxying, the admin page, following the tutorial's keys through a dev cluster's API, and the
- * one-line errors of bad flags, a taken port and an unreachable etcd.
+ * the ready line, proxying, the admin page, following the tutorial's keys through a dev cluster's API, the registry
+ * as the default source, and the one-line errors of bad flags, a taken port, an unreachable agent or etcd.
  */
 class LbCommandIT {
 
@@ -175,6 +175,47 @@ class LbCommandIT {
         assertThat(lb.outSoFar()).contains("  no backends yet: waiting for keys:/services/nobody/ via " + api.group(1));
         assertThat(get("http://127.0.0.1:" + listen + "/"))
                 .isEqualTo("502 502 Bad Gateway: no backend of service nobody is available");
+    }
+
+    @Test
+    void theRegistryIsTheDefaultSourceAndAServiceNobodyRegistersYetIsAWait() throws Exception {
+        Path dir = WorkDirs.create("lb-cli-registry");
+        dev = CliProcess.start(CliProcess.Options.defaults().in(dir), "dev", "--machines", "1", "--api-port", "0",
+                "--data-dir", dir.resolve("data").toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            assertThat(dev.isAlive()).as("dev mode runs; stderr: %s", dev.errSoFar()).isTrue();
+            return API_LINE.matcher(dev.outSoFar()).find();
+        });
+        Matcher api = API_LINE.matcher(dev.outSoFar());
+        assertThat(api.find()).isTrue();
+        int listen = FreePorts.next();
+        lb = CliProcess.start(CliProcess.Options.defaults().env(java.util.Map.of("FLOTILLA_ENDPOINT", api.group(1))),
+                "lb", "--service", "web", "--listen", "127.0.0.1:" + listen);
+
+        assertThat(awaitListening(lb).group(2)).isEqualTo("0");
+        assertThat(lb.outSoFar()).contains("  no backends yet: waiting for registry:web via " + api.group(1));
+        assertThat(get("http://127.0.0.1:" + listen + "/"))
+                .isEqualTo("502 502 Bad Gateway: no backend of service web is available");
+    }
+
+    @Test
+    void anUnreachableAgentIsOneLine() {
+        String endpoint = "http://127.0.0.1:" + FreePorts.next();
+        CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--listen", "127.0.0.1:" + FreePorts.next(),
+                "--endpoint", endpoint);
+
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err()).startsWith("flotilla lb: cannot watch service web via " + endpoint + ": ").hasLineCount(1);
+    }
+
+    @Test
+    void anUnreachableEtcdOfTheRegistryIsOneLine() {
+        String etcd = "http://127.0.0.1:" + FreePorts.next();
+        CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--listen", "127.0.0.1:" + FreePorts.next(),
+                "--etcd", etcd, "--timeout", "2");
+
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err()).startsWith("flotilla lb: cannot watch service web via " + etcd + ": ").hasLineCount(1);
     }
 
     @Test
