@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
                 "  static:H:P[,H:P]  a fixed list.",
                 "",
                 "Prints 'Listening on http://ADDR:PORT (http mode, N backends)' once ready",
-                "(N: backends passing), then runs until SIGTERM or Ctrl-C.",
+                "(N: backends passing), then runs until SIGTERM or Ctrl-C. With",
+                "--sync-haproxy SOCKET --backend NAME it keeps a real HAProxy's backend in",
+                "step instead (or as well, with --listen): passing backends added, others",
+                "drained and deleted.",
                 "See docs/load-balancer.md.",
                 ""},
         footer = {"", "Examples:",
@@ -46,7 +49,9 @@ import picocli.CommandLine.Spec;
                 "      --etcd http://127.0.0.1:2379",
                 "  flotilla lb --service db --listen 127.0.0.1:3306 --mode tcp \\",
                 "      --source static:10.0.0.5:3306,10.0.0.6:3306",
-                "  curl -s http://127.0.0.1:9090/lb/status"})
+                "  curl -s http://127.0.0.1:9090/lb/status",
+                "  flotilla lb --service web --sync-haproxy /run/haproxy/admin.sock \\",
+                "      --backend web"})
 final class LbCommand implements Callable<Integer> {
 
     @Spec
@@ -57,8 +62,9 @@ final class LbCommand implements Callable<Integer> {
                     + "and the keys source's default prefix.")
     String service;
 
-    @Option(names = "--listen", required = true, paramLabel = "ADDR:PORT",
-            description = "Where clients connect, e.g. 0.0.0.0:80 or 127.0.0.1:8080.")
+    @Option(names = "--listen", paramLabel = "ADDR:PORT",
+            description = "Where clients connect, e.g. 0.0.0.0:80 or 127.0.0.1:8080. Required unless --sync-haproxy "
+                    + "is given (then the balancer only keeps HAProxy in step, unless --listen is given too).")
     String listen;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "http",
@@ -92,6 +98,15 @@ final class LbCommand implements Callable<Integer> {
     @Option(names = "--admin", paramLabel = "ADDR:PORT",
             description = "Serve GET /lb/status (JSON) and GET /metrics (Prometheus) here. Default: no admin server.")
     String admin;
+
+    @Option(names = "--sync-haproxy", paramLabel = "SOCKET",
+            description = "Keep an HAProxy backend's servers in step with the passing backends, through HAProxy's "
+                    + "Runtime API at this unix socket (stats socket ... level admin). See docs/haproxy-sync.md.")
+    String syncHaproxy;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "With --sync-haproxy: the HAProxy backend whose servers follow the service.")
+    String haproxyBackend;
 
     @Mixin
     EtcdOptions etcd;

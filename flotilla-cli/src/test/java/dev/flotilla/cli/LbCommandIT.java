@@ -249,4 +249,22 @@ class LbCommandIT {
         assertThat(r.err()).startsWith("flotilla lb: --source keys: cannot read /services/web/ from etcd at " + etcd + ": ")
                 .hasLineCount(1);
     }
+
+    @Test
+    void anHaproxySocketNobodyListensOnIsOneLine() {
+        Path socket = WorkDirs.create("lb-cli-haproxy").resolve("none.sock");
+        CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--sync-haproxy", socket.toString(), "--backend",
+                "web", "--source", "static:127.0.0.2:80");
+
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err()).startsWith("flotilla lb: --sync-haproxy " + socket + ": ").hasLineCount(1);
+    }
+
+    @Test
+    void withoutListenOrSyncTheBalancerSaysWhatItNeeds() {
+        CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--source", "static:127.0.0.2:80");
+
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err()).startsWith("flotilla lb: --listen ADDR:PORT is required").hasLineCount(1);
+    }
 }
