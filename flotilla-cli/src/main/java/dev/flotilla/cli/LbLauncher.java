@@ -4,10 +4,15 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
+import dev.flotilla.api.Unit;
+import dev.flotilla.api.UnitOption;
 import dev.flotilla.lb.BackendAddress;
 
 import dev.flotilla.lb.BackendSource;
@@ -20,8 +25,10 @@ import dev.flotilla.lb.StaticSource;
 import dev.flotilla.lb.haproxy.HaproxyRuntimeException;
 import dev.flotilla.lb.haproxy.HaproxySync;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.UnitFile;
 
 /**
  * Runs {@code flotilla lb}: turns the flags into an {@link LbConfig} and a {@link BackendSource} (every bad value one
@@ -211,11 +218,21 @@ final class LbLauncher {
         String spec = cmd.source;
         if (spec.equals("registry")) {
             if (KvOverApi.chosen(cmd.api, cmd.etcd) || cmd.etcd.endpoints == null) {
-                return RegistrySource.overApi(config.service(), cmd.api.client());
+                var client = cmd.api.client();
+                requireKnown(config.service(), () -> declaredServices(client.units()),
+                        () -> client.service(config.service()).endpoints().isEmpty());
+                return RegistrySource.overApi(config.service(), client);
             }
             store[0] = openEtcd(cmd);
-            return RegistrySource.overEtcd(config.service(), Registry.create(store[0]).services(),
-                    String.join(",", cmd.etcd.urls()));
+            Registry registry = Registry.create(store[0]);
+            try {
+                requireKnown(config.service(), () -> declaredServicesIn(registry.units().list()),
+                        () -> registry.services().ofService(config.service()).endpoints().isEmpty());
+            } catch (CliException e) {
+                closeStore(store[0]);
+                throw e;
+            }
+            return RegistrySource.overEtcd(config.service(), registry.services(), String.join(",", cmd.etcd.urls()));
         }
         if (spec.startsWith("static:")) {
             try {
@@ -239,6 +256,61 @@ final class LbLauncher {
         }
         throw new CliException(ExitCodes.USAGE, "--source: expected registry, keys[:PREFIX] or "
                 + "static:HOST:PORT[,HOST:PORT...], got '" + spec + "'");
+    }
+
+    /** A read that may fail; a failure skips the check it feeds (the source's own start reports it). */
+    private interface Read<T> {
+        T get() throws Exception;
+    }
+
+    /**
+     * A misspelt service fails at once: when nothing is registered under {@code service} and no unit in the cluster
+     * declares it ({@code [X-Service] Name=}), the balancer would wait forever. A service declared but not yet
+     * registered (its units starting) is a wait, not an error. A name made of specifiers ({@code Name=%p}) counts
+     * as declaring any service.
+     */
+    private static void requireKnown(String service, Read<Set<String>> declared, Read<Boolean> nothingRegistered) {
+        Set<String> names;
+        try {
+            names = declared.get();
+            if (names.contains(service) || names.stream().anyMatch(n -> n.contains("%")) || !nothingRegistered.get()) {
+                return;
+            }
+        } catch (Exception e) {
+            return;
+        }
+        Set<String> known = new TreeSet<>(names);
+        throw new CliException(ExitCodes.USAGE, "--service " + service + ": no unit declares [X-Service] Name=" + service
+                + " and nothing is registered under it (" + (known.isEmpty() ? "no unit declares a service"
+                        : "services declared: " + String.join(", ", known)) + ")");
+    }
+
+    private static Set<String> declaredServices(List<Unit> units) {
+        Set<String> names = new HashSet<>();
+        for (Unit u : units) {
+            for (UnitOption o : u.options()) {
+                if (o.section().equals("X-Service") && o.name().equals("Name")) {
+                    names.add(o.value().strip());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> declaredServicesIn(List<UnitRecord> units) {
+        Set<String> names = new HashSet<>();
+        for (UnitRecord u : units) {
+            try {
+                for (var a : UnitFile.parse(u.name().name(), u.contents()).assignments("X-Service")) {
+                    if (a.key().equals("Name")) {
+                        names.add(a.value().strip());
+                    }
+                }
+            } catch (RuntimeException e) {
+                // A unit that does not parse declares nothing.
+            }
+        }
+        return names;
     }
 
     private static final String SERVICE_NAME = "[a-z0-9][a-z0-9-]{0,62}";
