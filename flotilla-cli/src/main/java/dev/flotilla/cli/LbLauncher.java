@@ -3,7 +3,17 @@ package dev.flotilla.cli;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+import dev.flotilla.api.Unit;
+import dev.flotilla.api.UnitOption;
+import dev.flotilla.lb.BackendAddress;
 
 import dev.flotilla.lb.BackendSource;
 import dev.flotilla.lb.BackendSourceException;
@@ -12,9 +22,13 @@ import dev.flotilla.lb.LbConfig;
 import dev.flotilla.lb.LoadBalancer;
 import dev.flotilla.lb.RegistrySource;
 import dev.flotilla.lb.StaticSource;
+import dev.flotilla.lb.haproxy.HaproxyRuntimeException;
+import dev.flotilla.lb.haproxy.HaproxySync;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.UnitFile;
 
 /**
  * Runs {@code flotilla lb}: turns the flags into an {@link LbConfig} and a {@link BackendSource} (every bad value one
@@ -28,18 +42,36 @@ final class LbLauncher {
 
     static int run(LbCommand cmd, PrintWriter out) {
         DaemonLauncher.logFormat(cmd.log.chosen());
+        if ((cmd.syncHaproxy == null) != (cmd.haproxyBackend == null)) {
+            throw new CliException(ExitCodes.USAGE, cmd.syncHaproxy == null
+                    ? "--backend NAME names the HAProxy backend of --sync-haproxy SOCKET: give both or neither"
+                    : "--sync-haproxy " + cmd.syncHaproxy + ": give the HAProxy backend to keep in step with --backend NAME");
+        }
+        if (cmd.listen == null && cmd.syncHaproxy == null) {
+            throw new CliException(ExitCodes.USAGE, "--listen ADDR:PORT is required (unless --sync-haproxy SOCKET "
+                    + "--backend NAME: then the balancer only keeps HAProxy in step)");
+        }
+        HaproxySync sync = cmd.syncHaproxy == null ? null : haproxy(cmd);
+        if (cmd.listen == null) {
+            return syncOnly(cmd, out, sync);
+        }
         LbConfig config = config(cmd);
         KvStore[] store = new KvStore[1];
         BackendSource source = source(cmd, config, store);
+        if (sync != null) {
+            source = new Tee(source, backends -> apply(sync, backends));
+        }
         LoadBalancer lb = new LoadBalancer(config, source);
         try {
             lb.start();
         } catch (BackendSourceException e) {
             closeStore(store[0]);
+            closeSync(sync);
             String what = cmd.source.equals("registry") ? "" : "--source " + cmd.source + ": ";
             throw new CliException(ExitCodes.USAGE, what + e.getMessage(), e);
         } catch (BindException e) {
             closeStore(store[0]);
+            closeSync(sync);
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
         InetSocketAddress a = lb.address();
@@ -54,13 +86,86 @@ final class LbLauncher {
         if (lb.adminAddress() != null) {
             out.println("Admin on http://" + hostPort(lb.adminAddress()) + " (GET /lb/status, GET /metrics)");
         }
+        if (sync != null) {
+            out.println(syncLine(cmd, sync));
+        }
         out.flush();
         announceBackendChanges();
+        return runUntilStopped(() -> {
+            lb.close();
+            closeStore(store[0]);
+            closeSync(sync);
+        });
+    }
+
+    /** {@code --sync-haproxy} without {@code --listen}: the source's backends go to HAProxy only. */
+    private static int syncOnly(LbCommand cmd, PrintWriter out, HaproxySync sync) {
+        if (cmd.checkPath != null || cmd.checkSha1 != null || cmd.admin != null) {
+            closeSync(sync);
+            throw new CliException(ExitCodes.USAGE, "--check-path, --check-sha1 and --admin belong to the balancer's own "
+                    + "listener (--listen); HAProxy checks its servers itself (its backend's 'option httpchk')");
+        }
+        if (!cmd.service.matches(SERVICE_NAME)) {
+            closeSync(sync);
+            throw new CliException(ExitCodes.USAGE, badService(cmd.service));
+        }
+        LbConfig config;
+        try {
+            config = LbConfig.of(cmd.service, new InetSocketAddress("127.0.0.1", 0), LbConfig.Mode.HTTP)
+                    .withCheck(null, null, LbConfig.duration("--check-interval", cmd.checkInterval));
+        } catch (IllegalArgumentException e) {
+            closeSync(sync);
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        KvStore[] store = new KvStore[1];
+        BackendSource source = source(cmd, config, store);
+        try {
+            source.start(backends -> apply(sync, backends));
+        } catch (BackendSourceException e) {
+            closeStore(store[0]);
+            closeSync(sync);
+            String what = cmd.source.equals("registry") ? "" : "--source " + cmd.source + ": ";
+            throw new CliException(ExitCodes.USAGE, what + e.getMessage(), e);
+        }
+        out.println(syncLine(cmd, sync));
+        out.println("  following " + source.describe());
+        out.flush();
+        announceBackendChanges();
+        return runUntilStopped(() -> {
+            source.close();
+            closeStore(store[0]);
+            closeSync(sync);
+        });
+    }
+
+    private static String syncLine(LbCommand cmd, HaproxySync sync) {
+        long servers = sync.servers().stream().filter(s -> s.name().startsWith(HaproxySync.PREFIX)).count();
+        return "Syncing HAProxy backend " + cmd.haproxyBackend + " via " + cmd.syncHaproxy + " (" + servers
+                + " servers)";
+    }
+
+    /** Opens the HAProxy syncer and checks, once, that its socket answers and knows the backend. */
+    private static HaproxySync haproxy(LbCommand cmd) {
+        HaproxySync sync;
+        try {
+            sync = new HaproxySync(Path.of(cmd.syncHaproxy), cmd.haproxyBackend);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--backend: " + e.getMessage(), e);
+        }
+        try {
+            sync.servers();
+            return sync;
+        } catch (HaproxyRuntimeException e) {
+            sync.close();
+            throw new CliException(ExitCodes.USAGE, "--sync-haproxy " + cmd.syncHaproxy + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int runUntilStopped(Runnable shutdown) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                lb.close();
-                closeStore(store[0]);
+                shutdown.run();
             } finally {
                 stopped.countDown();
             }
@@ -73,11 +178,31 @@ final class LbLauncher {
         return ExitCodes.OK;
     }
 
+    /** A source whose every report also goes to {@code also} (HAProxy), after the balancer's own listener. */
+    private record Tee(BackendSource source, Consumer<List<BackendAddress>> also) implements BackendSource {
+        @Override
+        public void start(Consumer<List<BackendAddress>> listener) throws BackendSourceException {
+            source.start(backends -> {
+                listener.accept(backends);
+                also.accept(backends);
+            });
+        }
+
+        @Override
+        public String describe() {
+            return source.describe();
+        }
+
+        @Override
+        public void close() {
+            source.close();
+        }
+    }
+
     private static LbConfig config(LbCommand cmd) {
         try {
-            if (!cmd.service.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-                throw new IllegalArgumentException("--service: expected a name like web or db-main "
-                        + "(lower-case letters, digits and -), got '" + cmd.service + "'");
+            if (!cmd.service.matches(SERVICE_NAME)) {
+                throw new IllegalArgumentException(badService(cmd.service));
             }
             LbConfig config = LbConfig.of(cmd.service, LbConfig.hostPort("--listen", cmd.listen), LbConfig.Mode.parse(cmd.mode))
                     .withBalance(LbConfig.Balance.parse(cmd.balance))
@@ -93,11 +218,21 @@ final class LbLauncher {
         String spec = cmd.source;
         if (spec.equals("registry")) {
             if (KvOverApi.chosen(cmd.api, cmd.etcd) || cmd.etcd.endpoints == null) {
-                return RegistrySource.overApi(config.service(), cmd.api.client());
+                var client = cmd.api.client();
+                requireKnown(config.service(), () -> declaredServices(client.units()),
+                        () -> client.service(config.service()).endpoints().isEmpty());
+                return RegistrySource.overApi(config.service(), client);
             }
             store[0] = openEtcd(cmd);
-            return RegistrySource.overEtcd(config.service(), Registry.create(store[0]).services(),
-                    String.join(",", cmd.etcd.urls()));
+            Registry registry = Registry.create(store[0]);
+            try {
+                requireKnown(config.service(), () -> declaredServicesIn(registry.units().list()),
+                        () -> registry.services().ofService(config.service()).endpoints().isEmpty());
+            } catch (CliException e) {
+                closeStore(store[0]);
+                throw e;
+            }
+            return RegistrySource.overEtcd(config.service(), registry.services(), String.join(",", cmd.etcd.urls()));
         }
         if (spec.startsWith("static:")) {
             try {
@@ -121,6 +256,83 @@ final class LbLauncher {
         }
         throw new CliException(ExitCodes.USAGE, "--source: expected registry, keys[:PREFIX] or "
                 + "static:HOST:PORT[,HOST:PORT...], got '" + spec + "'");
+    }
+
+    /** A read that may fail; a failure skips the check it feeds (the source's own start reports it). */
+    private interface Read<T> {
+        T get() throws Exception;
+    }
+
+    /**
+     * A misspelt service fails at once: when nothing is registered under {@code service} and no unit in the cluster
+     * declares it ({@code [X-Service] Name=}), the balancer would wait forever. A service declared but not yet
+     * registered (its units starting) is a wait, not an error. A name made of specifiers ({@code Name=%p}) counts
+     * as declaring any service.
+     */
+    private static void requireKnown(String service, Read<Set<String>> declared, Read<Boolean> nothingRegistered) {
+        Set<String> names;
+        try {
+            names = declared.get();
+            if (names.contains(service) || names.stream().anyMatch(n -> n.contains("%")) || !nothingRegistered.get()) {
+                return;
+            }
+        } catch (Exception e) {
+            return;
+        }
+        Set<String> known = new TreeSet<>(names);
+        throw new CliException(ExitCodes.USAGE, "--service " + service + ": no unit declares [X-Service] Name=" + service
+                + " and nothing is registered under it (" + (known.isEmpty() ? "no unit declares a service"
+                        : "services declared: " + String.join(", ", known)) + ")");
+    }
+
+    private static Set<String> declaredServices(List<Unit> units) {
+        Set<String> names = new HashSet<>();
+        for (Unit u : units) {
+            for (UnitOption o : u.options()) {
+                if (o.section().equals("X-Service") && o.name().equals("Name")) {
+                    names.add(o.value().strip());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> declaredServicesIn(List<UnitRecord> units) {
+        Set<String> names = new HashSet<>();
+        for (UnitRecord u : units) {
+            try {
+                for (var a : UnitFile.parse(u.name().name(), u.contents()).assignments("X-Service")) {
+                    if (a.key().equals("Name")) {
+                        names.add(a.value().strip());
+                    }
+                }
+            } catch (RuntimeException e) {
+                // A unit that does not parse declares nothing.
+            }
+        }
+        return names;
+    }
+
+    private static final String SERVICE_NAME = "[a-z0-9][a-z0-9-]{0,62}";
+
+    private static String badService(String service) {
+        return "--service: expected a name like web or db-main (lower-case letters, digits and -), got '" + service + "'";
+    }
+
+    /** HAProxy refusing or unreachable is logged, not fatal: the syncer keeps the list and applies it again. */
+    private static void apply(HaproxySync sync, List<BackendAddress> backends) {
+        try {
+            sync.apply(backends);
+        } catch (HaproxyRuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(LbLauncher.class).warn("HAProxy backend {}: {} (retrying)", sync.backend(),
+                    e.getMessage());
+        }
+    }
+
+    private static void closeSync(HaproxySync sync) {
+        if (sync != null) {
+            sync.close();
+        }
     }
 
     private static KvStore openEtcd(LbCommand cmd) {

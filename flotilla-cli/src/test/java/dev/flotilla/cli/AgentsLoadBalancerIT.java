@@ -27,15 +27,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.flotilla.api.ServiceEndpoint;
+import dev.flotilla.lb.haproxy.HaproxyRuntimeApi;
+import dev.flotilla.lb.haproxy.HaproxyServer;
+import dev.flotilla.lb.haproxy.HaproxySync;
 import dev.flotilla.testkit.FreePorts;
+import dev.flotilla.testkit.HaproxyProcess;
 
 /**
  * {@code flotilla lb --service web} in front of {@code web@.service} instances (busybox httpd with an
  * {@code [X-Service]} HTTP check) on three real agent processes, as the tutorial's lbhelper was: its backends are the
- * registry's passing endpoints, followed through an agent's API. Every instance gets traffic; a stopped instance is
- * drained before its process is signalled, so no request fails; a machine killed with SIGKILL takes its instances
- * out of the pool (lease expiry, fencing) while retries keep every request succeeding, and they come back on the
- * survivors.
+ * registry's passing endpoints, followed through an agent's API (a second balancer reads etcd itself). Every
+ * instance gets traffic; a stopped instance is drained before its process is signalled, so no request fails; a
+ * machine killed with SIGKILL takes its instances out of the pool (lease expiry, fencing) while retries keep every
+ * request succeeding, and they come back on the survivors. A third {@code flotilla lb --sync-haproxy} keeps a real
+ * HAProxy's backend equal to the registry's passing endpoints through all of it.
  */
 class AgentsLoadBalancerIT {
 
@@ -46,22 +51,72 @@ class AgentsLoadBalancerIT {
 
     private static AgentProcessCluster cluster;
     private static CliProcess.Running lb;
+    private static CliProcess.Running lbOverEtcd;
+    private static CliProcess.Running haproxySync;
+    private static HaproxyProcess haproxy;
+    private static int haproxyPort;
 
     @BeforeAll
     static void startCluster() {
         cluster = AgentProcessCluster.start("lb", "127.0.26", Duration.ofSeconds(5),
                 AgentSpec.named("a"), AgentSpec.named("b"), AgentSpec.named("c"));
+        haproxyPort = FreePorts.next();
+        haproxy = HaproxyProcess.start("", """
+                defaults
+                  mode http
+                  timeout connect 5s
+                  timeout client 30s
+                  timeout server 30s
+                frontend fe-web
+                  bind 127.0.0.1:%d
+                  default_backend web
+                backend web
+                  balance roundrobin
+                """.formatted(haproxyPort));
     }
 
     @AfterAll
     static void stopCluster() throws InterruptedException {
-        if (lb != null && lb.isAlive()) {
-            lb.terminate();
-            lb.await();
+        for (CliProcess.Running p : new CliProcess.Running[] {lb, lbOverEtcd, haproxySync}) {
+            if (p != null && p.isAlive()) {
+                p.terminate();
+                p.await();
+            }
+        }
+        if (haproxy != null) {
+            haproxy.close();
         }
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    /** HAProxy's servers in backend web that take traffic, as ADDR:PORT. */
+    private static Set<String> haproxyServers() {
+        Set<String> servers = new java.util.TreeSet<>();
+        for (HaproxyServer s : new HaproxyRuntimeApi(haproxy.socket()).showServersState("web")) {
+            if (s.name().startsWith(HaproxySync.PREFIX) && s.ready()) {
+                servers.add(s.address() + ":" + s.port());
+            }
+        }
+        return servers;
+    }
+
+    /** The registry's passing endpoints of web, as ADDR:PORT. */
+    private static Set<String> passingAddresses() throws Exception {
+        Set<String> addresses = new java.util.TreeSet<>();
+        cluster.api().service("web", ServiceEndpoint.PASSING).endpoints()
+                .forEach(e -> addresses.add(e.address() + ":" + e.port()));
+        return addresses;
+    }
+
+    private static void awaitHaproxyMatchesTheRegistry(String when) {
+        await("HAProxy's servers are the registry's passing endpoints " + when).atMost(PATIENCE).until(() -> {
+            assertThat(haproxySync.isAlive()).as("flotilla lb --sync-haproxy runs; stderr: %s", haproxySync.errSoFar())
+                    .isTrue();
+            Set<String> expected = passingAddresses();
+            return !expected.isEmpty() && haproxyServers().equals(expected);
+        });
     }
 
     /** Sequential GETs of the balancer until stopped, recording every answer ("200 web@01", or the failure). */
@@ -152,6 +207,27 @@ class AgentsLoadBalancerIT {
             assertThat(lb.isAlive()).as("flotilla lb runs; stderr: %s", lb.errSoFar()).isTrue();
             return LISTENING.matcher(lb.outSoFar()).find();
         });
+        // A second balancer reads the registry in etcd itself.
+        int listenEtcd = FreePorts.next();
+        String urlEtcd = "http://127.0.0.1:" + listenEtcd + "/";
+        lbOverEtcd = CliProcess.start(CliProcess.Options.defaults(), "lb", "--service", "web", "--listen",
+                "127.0.0.1:" + listenEtcd, "--etcd", cluster.etcd().endpoint());
+        await("flotilla lb --etcd ready").atMost(PATIENCE).until(() -> {
+            assertThat(lbOverEtcd.isAlive()).as("flotilla lb --etcd runs; stderr: %s", lbOverEtcd.errSoFar()).isTrue();
+            return LISTENING.matcher(lbOverEtcd.outSoFar()).find();
+        });
+        // A third keeps a real HAProxy's backend in step (no listener of its own).
+        haproxySync = CliProcess.start(CliProcess.Options.defaults(), "lb", "--service", "web", "--endpoint",
+                through.endpoint(), "--sync-haproxy", haproxy.socket().toString(), "--backend", "web");
+        await("flotilla lb --sync-haproxy ready").atMost(PATIENCE).until(() -> {
+            assertThat(haproxySync.isAlive()).as("flotilla lb --sync-haproxy runs; stderr: %s", haproxySync.errSoFar())
+                    .isTrue();
+            return haproxySync.outSoFar().contains("Syncing HAProxy backend web via " + haproxy.socket());
+        });
+        awaitHaproxyMatchesTheRegistry("at start");
+        String haproxyUrl = "http://127.0.0.1:" + haproxyPort + "/";
+        await("HAProxy reaches every instance").atMost(PATIENCE)
+                .until(() -> spread(haproxyUrl, 6).keySet().equals(Set.of("200 web@01", "200 web@02", "200 web@03")));
         Matcher ready = LISTENING.matcher(lb.outSoFar());
         assertThat(ready.find()).isTrue();
         assertThat(lb.outSoFar()).contains("web@01.service", "web@02.service", "web@03.service");
@@ -162,7 +238,10 @@ class AgentsLoadBalancerIT {
         assertThat(hundred).as("100 requests over three instances").containsOnlyKeys("200 web@01", "200 web@02",
                 "200 web@03");
         assertThat(hundred.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(20));
+        await("every instance in rotation over etcd").atMost(PATIENCE)
+                .until(() -> spread(urlEtcd, 6).keySet().equals(Set.of("200 web@01", "200 web@02", "200 web@03")));
 
+        String hostOf2 = hostOf("web@02.service").ip();
         // A stop drains: the endpoint is deleted, the balancer drops it, and only then is httpd signalled.
         try (Traffic traffic = new Traffic(url)) {
             await("traffic flows").atMost(PATIENCE).until(() -> traffic.answers.size() >= 10);
@@ -174,7 +253,12 @@ class AgentsLoadBalancerIT {
                     traffic.failures().size());
             assertThat(traffic.failures()).as("requests failed during the stop").isEmpty();
             assertThat(traffic.answers.subList(afterStop, traffic.answers.size())).doesNotContain("200 web@02");
+            assertThat(lb.outSoFar() + lb.errSoFar()).as("the balancer dropped web@02 before httpd was signalled, so it "
+                    + "never met a refused connection").contains("backend web@02.service").doesNotContain(
+                    "web@02.service (" + hostOf2 + ":18002) out of rotation");
         }
+        awaitHaproxyMatchesTheRegistry("after a stop");
+        assertThat(haproxyServers()).doesNotContain(hostOf2 + ":18002");
 
         // A machine dies (SIGKILL): its endpoints vanish with its lease, its fencing stops its units, retries hide
         // the broken connections, and the engine starts its instances on the survivors, which register them.
@@ -199,6 +283,13 @@ class AgentsLoadBalancerIT {
             assertThat(traffic.failures()).as("requests failed while the machine died").isEmpty();
             assertThat(traffic.answers).as("requests were served throughout").hasSizeGreaterThan(50);
         }
+        await("the balancer over etcd follows too").atMost(PATIENCE)
+                .until(() -> spread(urlEtcd, 6).keySet().equals(Set.of("200 web@01", "200 web@03")));
+        awaitHaproxyMatchesTheRegistry("after a machine died");
+        assertThat(haproxyServers()).as("nothing of the dead machine left in HAProxy")
+                .noneMatch(a -> a.startsWith(victim.ip() + ":"));
+        await("HAProxy reaches the instances left").atMost(PATIENCE)
+                .until(() -> spread(haproxyUrl, 6).keySet().equals(Set.of("200 web@01", "200 web@03")));
         assertThat(lb.isAlive()).as("flotilla lb runs; stderr: %s", lb.errSoFar()).isTrue();
         System.out.println(lb.outSoFar() + lb.errSoFar());
     }

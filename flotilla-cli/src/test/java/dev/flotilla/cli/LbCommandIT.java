@@ -178,7 +178,8 @@ class LbCommandIT {
     }
 
     @Test
-    void theRegistryIsTheDefaultSourceAndAServiceNobodyRegistersYetIsAWait() throws Exception {
+    void theRegistryIsTheDefaultSourceAServiceDeclaredButNotYetRegisteredIsAWaitAndAMisspeltOneIsOneLine()
+            throws Exception {
         Path dir = WorkDirs.create("lb-cli-registry");
         dev = CliProcess.start(CliProcess.Options.defaults().in(dir), "dev", "--machines", "1", "--api-port", "0",
                 "--data-dir", dir.resolve("data").toString());
@@ -188,10 +189,20 @@ class LbCommandIT {
         });
         Matcher api = API_LINE.matcher(dev.outSoFar());
         assertThat(api.find()).isTrue();
-        int listen = FreePorts.next();
-        lb = CliProcess.start(CliProcess.Options.defaults().env(java.util.Map.of("FLOTILLA_ENDPOINT", api.group(1))),
-                "lb", "--service", "web", "--listen", "127.0.0.1:" + listen);
+        Path unit = Files.writeString(dir.resolve("web@.service"), "[Service]\nExecStart=/bin/true\n\n[X-Service]\n"
+                + "Name=web\nPort=180%i\n");
+        assertThat(CliProcess.run("submit", "--endpoint", api.group(1), unit.toString()).exitCode()).isZero();
+        var env = java.util.Map.of("FLOTILLA_ENDPOINT", api.group(1));
 
+        CliProcess.Result misspelt = CliProcess.run(CliProcess.Options.defaults().env(env), "lb", "--service", "wbe",
+                "--listen", "127.0.0.1:" + FreePorts.next());
+        assertThat(misspelt.exitCode()).as("%s", misspelt).isEqualTo(2);
+        assertThat(misspelt.err()).isEqualTo("flotilla lb: --service wbe: no unit declares [X-Service] Name=wbe and "
+                + "nothing is registered under it (services declared: web)\n");
+
+        int listen = FreePorts.next();
+        lb = CliProcess.start(CliProcess.Options.defaults().env(env), "lb", "--service", "web", "--listen",
+                "127.0.0.1:" + listen);
         assertThat(awaitListening(lb).group(2)).isEqualTo("0");
         assertThat(lb.outSoFar()).contains("  no backends yet: waiting for registry:web via " + api.group(1));
         assertThat(get("http://127.0.0.1:" + listen + "/"))
@@ -248,5 +259,23 @@ class LbCommandIT {
         assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
         assertThat(r.err()).startsWith("flotilla lb: --source keys: cannot read /services/web/ from etcd at " + etcd + ": ")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void anHaproxySocketNobodyListensOnIsOneLine() {
+        Path socket = WorkDirs.create("lb-cli-haproxy").resolve("none.sock");
+        CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--sync-haproxy", socket.toString(), "--backend",
+                "web", "--source", "static:127.0.0.2:80");
+
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err()).startsWith("flotilla lb: --sync-haproxy " + socket + ": ").hasLineCount(1);
+    }
+
+    @Test
+    void withoutListenOrSyncTheBalancerSaysWhatItNeeds() {
+        CliProcess.Result r = CliProcess.run("lb", "--service", "web", "--source", "static:127.0.0.2:80");
+
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err()).startsWith("flotilla lb: --listen ADDR:PORT is required").hasLineCount(1);
     }
 }

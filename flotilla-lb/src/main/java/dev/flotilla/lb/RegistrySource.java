@@ -59,14 +59,15 @@ public final class RegistrySource implements BackendSource {
         this.via = via;
     }
 
-    /** Watches {@code service}'s endpoints in the registry (whose store the caller opened and closes after this source). */
+    /** Watches {@code service}'s endpoints in the registry (whose store the caller opened, and closes after this). */
     public static RegistrySource overEtcd(String service, Services services, String via) {
         return new RegistrySource(service, Objects.requireNonNull(services, "services"), null, via);
     }
 
     /** Follows {@code service}'s endpoints through an agent's API watch. */
     public static RegistrySource overApi(String service, FleetClient client) {
-        return new RegistrySource(service, null, Objects.requireNonNull(client, "client"), client.endpoint().toString());
+        Objects.requireNonNull(client, "client");
+        return new RegistrySource(service, null, client, client.endpoint().toString());
     }
 
     /** Reports the first list before returning, then every change, from one thread at a time. */
@@ -80,7 +81,8 @@ public final class RegistrySource implements BackendSource {
                 watchApi(listener);
             }
         } catch (StoreException | ApiException e) {
-            throw new BackendSourceException("cannot watch service " + service + " via " + via + ": " + e.getMessage(), e);
+            throw new BackendSourceException("cannot watch service " + service + " via " + via + ": " + e.getMessage(),
+                    e);
         } catch (IllegalArgumentException e) {
             throw new BackendSourceException(e.getMessage(), e);
         }
@@ -92,8 +94,8 @@ public final class RegistrySource implements BackendSource {
         watch = client.watchService(service, view -> {
             report(fromApi(view), listener);
             first.countDown();
-        }, failure -> LOG.warn("the watch of service {} through {} dropped: {}; reconnecting, backends stay as last seen",
-                service, via, failure.getMessage()));
+        }, failure -> LOG.warn("the watch of service {} through {} dropped: {}; reconnecting, backends stay as last "
+                + "seen", service, via, failure.getMessage()));
         try {
             if (!first.await(FIRST_LIST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 close();
@@ -103,13 +105,14 @@ public final class RegistrySource implements BackendSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new BackendSourceException("interrupted while waiting for the endpoints of " + service + " via " + via, e);
+            throw new BackendSourceException("interrupted while waiting for the endpoints of " + service + " via "
+                    + via, e);
         }
     }
 
     private static List<Endpoint> fromRegistry(ServiceSnapshot snapshot) {
-        return snapshot.endpoints().stream().map(e -> new Endpoint(e.unit().name(), e.machineId().shortId(), e.address(),
-                e.port(), e.health() == ServiceHealth.PASSING)).toList();
+        return snapshot.endpoints().stream().map(e -> new Endpoint(e.unit().name(), e.machineId().shortId(),
+                e.address(), e.port(), e.health() == ServiceHealth.PASSING)).toList();
     }
 
     private static List<Endpoint> fromApi(ServiceView view) {

@@ -54,6 +54,7 @@ class RegistrySourceTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** The agents' default DrainDelay=: an endpoint deleted on a stop must be out of the pool before it elapses. */
     private static final Duration DRAIN_DELAY = Duration.ofSeconds(1);
+    private static final LbConfig HTTP_CONFIG = LbConfig.of("web", anyPort(), LbConfig.Mode.HTTP);
     private static final MachineId M1 = machine('1');
     private static final MachineId M2 = machine('2');
 
@@ -130,7 +131,7 @@ class RegistrySourceTest {
     }
 
     private LoadBalancer start(RegistrySource source) throws Exception {
-        lb = new LoadBalancer(LbConfig.of("web", anyPort(), LbConfig.Mode.HTTP), source);
+        lb = new LoadBalancer(HTTP_CONFIG, source);
         lb.start();
         return lb;
     }
@@ -254,9 +255,10 @@ class RegistrySourceTest {
     void anUnreachableSourceFailsTheStartNamingIt(Via via) throws Exception {
         String endpoint = "http://127.0.0.1:" + FreePorts.next();
         if (via == Via.API) {
-            RegistrySource source = RegistrySource.overApi("web", new FleetClient(URI.create(endpoint), Duration.ofSeconds(2)));
+            FleetClient client = new FleetClient(URI.create(endpoint), Duration.ofSeconds(2));
+            RegistrySource source = RegistrySource.overApi("web", client);
             assertThat(source.describe()).isEqualTo("registry:web via " + endpoint);
-            assertThatThrownBy(() -> new LoadBalancer(LbConfig.of("web", anyPort(), LbConfig.Mode.HTTP), source).start())
+            assertThatThrownBy(() -> new LoadBalancer(HTTP_CONFIG, source).start())
                     .isInstanceOf(BackendSourceException.class)
                     .hasMessageStartingWith("cannot watch service web via " + endpoint + ": ");
             return;
@@ -264,7 +266,7 @@ class RegistrySourceTest {
         try (KvStore dead = EtcdKvStore.connect(EtcdConfig.of(endpoint)
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)))) {
             RegistrySource source = RegistrySource.overEtcd("web", Registry.create(dead).services(), endpoint);
-            assertThatThrownBy(() -> new LoadBalancer(LbConfig.of("web", anyPort(), LbConfig.Mode.HTTP), source).start())
+            assertThatThrownBy(() -> new LoadBalancer(HTTP_CONFIG, source).start())
                     .isInstanceOf(BackendSourceException.class)
                     .hasMessageStartingWith("cannot watch service web via " + endpoint + ": ");
         }
