@@ -2,13 +2,17 @@ package dev.flotilla.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.DevMachine;
 import dev.flotilla.api.FleetClient;
@@ -30,10 +34,11 @@ class DevMachinesTest extends DevClusterTestBase {
         await().atMost(Duration.ofMinutes(1)).until(() -> states(s -> s.isLoadedAndActive()).containsKey("sleeper.service"));
         String machineId = states(s -> true).get("sleeper.service").machineID();
         DevMachine victim = api.devMachines().stream().filter(m -> m.machineId().equals(machineId)).findFirst().orElseThrow();
-        // Ask a machine other than the one stopped (a machine does not stop itself through its own API).
-        FleetClient other = new FleetClient(api.devMachines().stream().filter(m -> m.number() != victim.number())
-                .findFirst().map(m -> java.net.URI.create(m.api())).orElseThrow(), Duration.ofSeconds(60));
-        api = other;
+        // From here on, ask (and let the base class's helpers ask) a machine other than the one stopped: a machine
+        // does not stop itself through its own API, and a stopped machine's API is gone.
+        api = new FleetClient(api.devMachines().stream().filter(m -> m.number() != victim.number())
+                .findFirst().map(m -> URI.create(m.api())).orElseThrow(), Duration.ofSeconds(60));
+
         DevMachine stopped = api.devMachine(victim.ip(), false);
 
         assertThat(stopped.running()).isFalse();
@@ -55,8 +60,8 @@ class DevMachinesTest extends DevClusterTestBase {
     @Test
     void listsTheMachinesAndRefusesUnknownOnesAndStoppingItself() throws Exception {
         assertThat(api.devMachines()).extracting(DevMachine::number, DevMachine::ip, DevMachine::running).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(1, "127.0.0.2", true), org.assertj.core.groups.Tuple.tuple(2, "127.0.0.3", true),
-                org.assertj.core.groups.Tuple.tuple(3, "127.0.0.4", true), org.assertj.core.groups.Tuple.tuple(4, "127.0.0.5", true));
+                tuple(1, "127.0.0.2", true), tuple(2, "127.0.0.3", true),
+                tuple(3, "127.0.0.4", true), tuple(4, "127.0.0.5", true));
         assertThatThrownBy(() -> api.devMachine("9", false)).isInstanceOf(ApiException.class)
                 .hasMessageContaining("no machine is '9'").extracting(e -> ((ApiException) e).status()).isEqualTo(404);
         assertThatThrownBy(() -> api.devMachine("127.0.0.2", false)).isInstanceOf(ApiException.class)
@@ -68,7 +73,7 @@ class DevMachinesTest extends DevClusterTestBase {
     @Test
     void anAgentsApiHasNoDevMachines() throws Exception {
         try (MachineDaemon agent = MachineDaemon.start(
-                dev.flotilla.agent.AgentConfig.of(cluster.store(), java.nio.file.Files.createTempDirectory("agent"), "127.0.0.9")
+                AgentConfig.of(cluster.store(), Files.createTempDirectory("agent"), "127.0.0.9")
                         .withMetadata(Map.of()), "127.0.0.9", 0);
                 FleetClient client = new FleetClient(agent.apiUrl(), Duration.ofSeconds(10))) {
             assertThatThrownBy(client::devMachines).isInstanceOf(ApiException.class)
