@@ -95,6 +95,10 @@ final class LbCommand implements Callable<Integer> {
                     + "or static:HOST:PORT[,HOST:PORT...]. Default: ${DEFAULT-VALUE}.")
     String source;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event loop threads serving connections. Default: one per available processor.")
+    Integer threads;
+
     @Option(names = "--admin", paramLabel = "ADDR:PORT",
             description = "Serve GET /lb/status (JSON) and GET /metrics (Prometheus) here. Default: no admin server.")
     String admin;

@@ -30,6 +30,8 @@ import dev.flotilla.store.KvStore;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.unit.UnitFile;
 
+import io.netty.util.ResourceLeakDetector;
+
 /**
  * Runs {@code flotilla lb}: turns the flags into an {@link LbConfig} and a {@link BackendSource} (every bad value one
  * line naming its flag), starts the {@link LoadBalancer}, prints the "Listening on" line scripts wait for, and
@@ -42,6 +44,11 @@ final class LbLauncher {
 
     static int run(LbCommand cmd, PrintWriter out) {
         DaemonLauncher.logFormat(cmd.log.chosen());
+        // Netty's leak detector samples one buffer in 128 and records stack traces for it: a cost on the request
+        // path for a check meant for tests. Off unless -Dio.netty.leakDetection.level asks for a level.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         if ((cmd.syncHaproxy == null) != (cmd.haproxyBackend == null)) {
             throw new CliException(ExitCodes.USAGE, cmd.syncHaproxy == null
                     ? "--backend NAME names the HAProxy backend of --sync-haproxy SOCKET: give both or neither"
@@ -207,6 +214,9 @@ final class LbLauncher {
             LbConfig config = LbConfig.of(cmd.service, LbConfig.hostPort("--listen", cmd.listen), LbConfig.Mode.parse(cmd.mode))
                     .withBalance(LbConfig.Balance.parse(cmd.balance))
                     .withCheck(cmd.checkPath, cmd.checkSha1, LbConfig.duration("--check-interval", cmd.checkInterval));
+            if (cmd.threads != null) {
+                config = config.withThreads(cmd.threads);
+            }
             return cmd.admin == null ? config : config.withAdmin(LbConfig.hostPort("--admin", cmd.admin));
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);

@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  * @param checkSha1   40 lower-case hex digits the check's body must hash to, or null
  * @param checkTimeout how long one check may take before it fails (2 s: a check still running when the next
  *                     round starts is not started twice)
+ * @param threads     how many event loop threads serve connections: one per available processor by default, as
+ *                    HAProxy's {@code nbthread}; more threads than cores only add context switches
  */
 public record LbConfig(String service, InetSocketAddress listen, Mode mode, Balance balance, String checkPath,
-                       String checkSha1, Duration checkInterval, Duration checkTimeout, InetSocketAddress admin) {
+                       String checkSha1, Duration checkInterval, Duration checkTimeout, InetSocketAddress admin,
+                       int threads) {
 
     private static final Pattern SHA1 = Pattern.compile("[0-9a-fA-F]{40}");
     private static final Pattern SPAN = Pattern.compile("(\\d+)(ms|s|m|min|h)?");
@@ -77,27 +80,37 @@ public record LbConfig(String service, InetSocketAddress listen, Mode mode, Bala
                 throw new IllegalArgumentException("--check-sha1 needs --check-path: a TCP check has no body to hash");
             }
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads: expected at least 1, got " + threads);
+        }
         if (checkInterval.toMillis() < 100) {
             throw new IllegalArgumentException("--check-interval: expected at least 100ms, got " + checkInterval.toMillis() + "ms");
         }
     }
 
-    /** A configuration with the defaults: round-robin, TCP connect checks every 2 s, no admin server. */
+    /**
+     * A configuration with the defaults: round-robin, TCP connect checks every 2 s, no admin server, one event loop
+     * per available processor.
+     */
     public static LbConfig of(String service, InetSocketAddress listen, Mode mode) {
         return new LbConfig(service, listen, mode, Balance.ROUND_ROBIN, null, null, Duration.ofSeconds(2),
-                Duration.ofSeconds(2), null);
+                Duration.ofSeconds(2), null, Runtime.getRuntime().availableProcessors());
     }
 
     public LbConfig withBalance(Balance value) {
-        return new LbConfig(service, listen, mode, value, checkPath, checkSha1, checkInterval, checkTimeout, admin);
+        return new LbConfig(service, listen, mode, value, checkPath, checkSha1, checkInterval, checkTimeout, admin, threads);
     }
 
     public LbConfig withCheck(String path, String sha1, Duration interval) {
-        return new LbConfig(service, listen, mode, balance, path, sha1, interval, checkTimeout, admin);
+        return new LbConfig(service, listen, mode, balance, path, sha1, interval, checkTimeout, admin, threads);
     }
 
     public LbConfig withAdmin(InetSocketAddress value) {
-        return new LbConfig(service, listen, mode, balance, checkPath, checkSha1, checkInterval, checkTimeout, value);
+        return new LbConfig(service, listen, mode, balance, checkPath, checkSha1, checkInterval, checkTimeout, value, threads);
+    }
+
+    public LbConfig withThreads(int value) {
+        return new LbConfig(service, listen, mode, balance, checkPath, checkSha1, checkInterval, checkTimeout, admin, value);
     }
 
     /** {@code value} as 40 lower-case hex digits. */

@@ -31,7 +31,10 @@ public final class LoadBalancer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
-    /** The largest request body read (it is kept whole, so that an idempotent request can be retried). */
+    /**
+     * The largest request body read (it is kept whole, so that an idempotent request can be retried; requests
+     * without a body skip the aggregator, see {@link BodilessRequests}).
+     */
     static final int MAX_REQUEST_BYTES = 16 << 20;
 
     private final LbConfig config;
@@ -57,7 +60,7 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws BindException when an address cannot be bound; the message names the flag and the address
      */
     public synchronized void start() throws BackendSourceException, BindException {
-        group = transport.group(0);
+        group = transport.group(config.threads());
         checker = new HealthChecker(config, pool, group, transport);
         pool.onNewBackend(checker::check);
         try {
@@ -103,7 +106,8 @@ public final class LoadBalancer implements AutoCloseable {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                ch.pipeline().addLast(new HttpServerCodec(), new BodilessRequests(),
+                        new HttpObjectAggregator(MAX_REQUEST_BYTES),
                         new HttpFrontendHandler(service, pool, connector));
             }
         };

@@ -18,6 +18,8 @@ class LbConfigTest {
         assertThat(LbConfig.duration("--check-interval", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(LbConfig.duration("--check-interval", "3")).isEqualTo(Duration.ofSeconds(3));
         assertThat(LbConfig.sha1("92A949FD41844E1BB8C6812CDEA102708FDE23A4")).isEqualTo("92a949fd41844e1bb8c6812cdea102708fde23a4");
+        assertThat(LbConfig.of("web", LbTestSupport.anyPort(), LbConfig.Mode.HTTP).threads())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(StaticSource.parse("127.0.0.2:80, 127.0.0.3:81").describe()).isEqualTo("static:127.0.0.2:80,127.0.0.3:81");
     }
 
@@ -35,5 +37,7 @@ class LbConfigTest {
         assertThatThrownBy(() -> LbConfig.of("web", LbTestSupport.anyPort(), LbConfig.Mode.HTTP)
                 .withCheck(null, "92a949fd41844e1bb8c6812cdea102708fde23a4", Duration.ofSeconds(2)))
                 .hasMessage("--check-sha1 needs --check-path: a TCP check has no body to hash");
+        assertThatThrownBy(() -> LbConfig.of("web", LbTestSupport.anyPort(), LbConfig.Mode.HTTP).withThreads(0))
+                .hasMessage("--threads: expected at least 1, got 0");
     }
 }
