@@ -5,6 +5,7 @@ import static dev.flotilla.agent.TestCluster.alive;
 import static dev.flotilla.agent.TestCluster.pid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,9 @@ class AgentRestartTest {
 
     @Test
     void newAgentOverTheSameDataDirAdoptsRunningUnitsWithoutRestartingThem() throws Exception {
-        AgentConfig config = cluster.config("127.0.0.2", Map.of("role", "web"));
+        // A lease long enough that a starved keep-alive on a loaded machine cannot fence the unit this test
+        // expects to survive the agent's restart (fencing has tests of its own).
+        AgentConfig config = cluster.config("127.0.0.2", Map.of("role", "web")).withLeaseTtl(Duration.ofSeconds(20));
         Agent first = cluster.start(config);
         MachineId id = first.machineId();
         cluster.launch("web.service", SLEEP, first);
