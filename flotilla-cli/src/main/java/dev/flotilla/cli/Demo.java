@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 import dev.flotilla.api.ApiException;
@@ -54,6 +55,9 @@ final class Demo {
     static final int MACHINES = 4;
     static final int WEB_INSTANCES = 10;
     private static final String ETC_ENV_FILE = "EnvironmentFile=-/etc/flotilla/world.env";
+    /** The docker web unit's: without {@code -}, since a container cannot start without its passwords. */
+    private static final String ETC_ENV_FILE_REQUIRED = "EnvironmentFile=/etc/flotilla/world.env";
+    private static final String DOCKER_SOCKET = "/var/run/docker.sock";
     private static final String MARKER = ".flotilla-demo";
 
     private final DemoCommand options;
@@ -71,6 +75,13 @@ final class Demo {
         if (options.lbPort < 1 || options.lbPort > 65535) {
             throw new CliException(ExitCodes.USAGE, "--lb-port needs a port between 1 and 65535; got " + options.lbPort);
         }
+        if (options.webImage != null && !options.docker) {
+            throw new CliException(ExitCodes.USAGE, "--web-image " + options.webImage + " needs --docker");
+        }
+        if (options.docker && System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of(DOCKER_SOCKET))) {
+            throw new CliException(ExitCodes.USAGE, "--docker needs a Docker engine on this machine: there is no socket "
+                    + DOCKER_SOCKET + " (is dockerd running? set DOCKER_HOST if it listens elsewhere)");
+        }
         return new Demo(options).run();
     }
 
@@ -84,6 +95,10 @@ final class Demo {
         }
         if (!Files.isDirectory(units)) {
             throw new CliException(ExitCodes.USAGE, "no unit files at " + units + " (--world-dir)");
+        }
+        if (options.docker && !Files.isRegularFile(world.resolve("units/docker/web@.container"))) {
+            throw new CliException(ExitCodes.USAGE, "no unit file " + world.resolve("units/docker/web@.container")
+                    + " for --docker (--world-dir)");
         }
         if (options.sql != null && !Files.isReadable(options.sql)) {
             throw new CliException(ExitCodes.USAGE, "--sql " + options.sql + ": no such readable file");
@@ -118,7 +133,7 @@ final class Demo {
         try (FleetClient client = new FleetClient(URI.create(api), Duration.ofSeconds(30))) {
             say("Cluster of " + MACHINES + " machines is up (" + options.firstIp + " and the next " + (MACHINES - 1)
                     + "); submitting the world app");
-            submit(client, units, envFile);
+            submit(client, world, envFile);
             String stopTip = watchUntilReady(client, lb);
             out.println();
             out.println("Load balancer: " + lb);
@@ -127,7 +142,7 @@ final class Demo {
             out.println("Try:");
             out.println("  export FLOTILLA_ENDPOINT=" + api);
             out.println("  bin/flotilla list-units");
-            out.println("  bin/flotilla journal web@01.service");
+            out.println("  bin/flotilla journal web@01." + webType());
             out.println("  bin/flotilla services web");
             out.println("  curl " + lb + "/home");
             out.println("  curl '" + lb + "/world?country=NLD'");
@@ -144,14 +159,22 @@ final class Demo {
         return ExitCodes.OK;
     }
 
-    /** Submits db, dbhelper, web@01..10 and lb, launched, each rendered for this host. */
-    private void submit(FleetClient client, Path units, Path envFile) throws ApiException {
+    private String webType() {
+        return options.docker ? "container" : "service";
+    }
+
+    /**
+     * Submits db, dbhelper, web@01..10 and lb, launched, each rendered for this host; with {@code --docker} the web
+     * tier is {@code units/docker/web@.container} with world.jar and its lib/ mounted from {@code world/target}.
+     */
+    private void submit(FleetClient client, Path world, Path envFile) throws ApiException {
+        Path units = world.resolve("units/exec");
         Map<String, String> rendered = new LinkedHashMap<>();
         rendered.put("db.service", render(units.resolve("db.service"), envFile));
         rendered.put("dbhelper.service", render(units.resolve("dbhelper.service"), envFile));
-        String web = render(units.resolve("web@.service"), envFile);
+        String web = options.docker ? dockerWeb(world, envFile) : render(units.resolve("web@.service"), envFile);
         for (int i = 1; i <= WEB_INSTANCES; i++) {
-            rendered.put(String.format("web@%02d.service", i), web);
+            rendered.put(String.format("web@%02d.%s", i, webType()), web);
         }
         // Pinned to machine 1: the printed address stays valid while other machines are stopped.
         rendered.put("lb.service", render(units.resolve("lb.service"), envFile)
@@ -162,6 +185,25 @@ final class Demo {
         }
     }
 
+    /** units/docker/web@.container with the demo's env file, world.jar and lib/ of world/target, and --web-image. */
+    private String dockerWeb(Path world, Path envFile) {
+        String text = render(world.resolve("units/docker/web@.container"), envFile);
+        Map<String, String> replaced = new LinkedHashMap<>();
+        replaced.put("Volume=/opt/flotilla/world.jar:", "Volume=" + world.resolve("target/world.jar") + ":");
+        replaced.put("Volume=/opt/flotilla/lib:", "Volume=" + world.resolve("target/lib") + ":");
+        for (Map.Entry<String, String> r : replaced.entrySet()) {
+            if (!text.contains(r.getKey())) {
+                throw new CliException(ExitCodes.USAGE, "unit file " + world.resolve("units/docker/web@.container")
+                        + " has no line starting " + r.getKey() + " for the demo to point at " + world.resolve("target"));
+            }
+            text = text.replace(r.getKey(), r.getValue());
+        }
+        if (options.webImage != null) {
+            text = text.replaceAll("(?m)^Image=.*$", "Image=" + Matcher.quoteReplacement(options.webImage));
+        }
+        return text;
+    }
+
     /** The unit file with its {@code EnvironmentFile=} pointing at the demo's env file instead of /etc's. */
     private static String render(Path file, Path envFile) {
         String text;
@@ -170,11 +212,14 @@ final class Demo {
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read unit file " + file + ": " + e.getMessage());
         }
-        if (!text.contains(ETC_ENV_FILE)) {
-            throw new CliException(ExitCodes.USAGE, "unit file " + file + " has no line " + ETC_ENV_FILE
-                    + " for the demo to point at its own env file");
+        if (text.contains(ETC_ENV_FILE)) {
+            return text.replace(ETC_ENV_FILE, "EnvironmentFile=-" + envFile);
         }
-        return text.replace(ETC_ENV_FILE, "EnvironmentFile=-" + envFile);
+        if (text.contains(ETC_ENV_FILE_REQUIRED)) {
+            return text.replace(ETC_ENV_FILE_REQUIRED, "EnvironmentFile=" + envFile);
+        }
+        throw new CliException(ExitCodes.USAGE, "unit file " + file + " has no line " + ETC_ENV_FILE
+                + " for the demo to point at its own env file");
     }
 
     /**

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
                 "(examples/world/units/exec, with this JDK, world.jar and passwords generated into a",
                 "mode-0600 env file in the data directory), shows them coming up, then prints the load",
                 "balancer's and the API's address and what to try next. Ctrl-C stops everything.",
+                "With --docker the web instances are containers of the machines' Docker engine.",
                 "Every run starts afresh: the data directory of the previous run is removed."},
         footer = {"", "Example:", "  bin/flotilla demo"})
 final class DemoCommand implements Callable<Integer> {
@@ -49,6 +50,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "The world app's directory, with units/exec and target/world.jar (default: "
                     + "examples/world of the checkout this CLI was built in).")
     Path worldDir;
+
+    @Option(names = "--docker",
+            description = "Docker mode for the web tier: web@01..10 as .container units (units/docker/web@.container) "
+                    + "run by the machines' Docker engine on the host network, world.jar mounted into a Java image; "
+                    + "db, dbhelper and lb stay processes.")
+    boolean docker;
+
+    @Option(names = "--web-image", paramLabel = "IMAGE",
+            description = "With --docker: the local image the web containers run (java on its PATH), instead of the "
+                    + "unit file's eclipse-temurin:25-jre. It is never pulled.")
+    String webImage;
 
     @Mixin
     LogOptions log;

@@ -41,4 +41,15 @@ class DockerImagesTest {
             DockerEngine.docker("rm", "-f", name);
         }
     }
+
+    @Test
+    void jreRunsJavaFromItsPathWithoutTheHostsFiles() {
+        String image = DockerImages.jre();
+        assertThat(DockerImages.jre()).isSameAs(image);
+        assertThat(image).startsWith("flotilla-test/jre:");
+        DockerEngine.Result version = DockerEngine.docker("run", "--rm", "--label", "dev.flotilla.test=testkit", image,
+                "sh", "-c", "java -XX:+UseSerialGC --list-modules && echo home=$JAVA_HOME");
+        assertThat(version.orThrow("java in the JRE image")).contains("java.sql@", "jdk.httpserver@",
+                "home=" + DockerImages.JRE_HOME).doesNotContain("java.desktop");
+    }
 }

@@ -101,8 +101,12 @@ class UnitsTest {
         assertThat(args).doesNotContain("${", "$");
         var parsed = World.commandLine().parseArgs(args.toArray(String[]::new));
         assertThat(parsed.subcommand().commandSpec().name()).isIn("web", "dbhelper", "db");
-        if (name.prefix().equals("web")) {
+        if (name.prefix().equals("web") && name.type().equals("service")) {
             assertThat(parsed.subcommand().matchedOptionValue("--listen", "")).endsWith(":18007");
+        }
+        if (name.prefix().equals("web") && name.type().equals("container")) {
+            // Exec= is not expanded: the default, $FLOTILLA_PUBLIC_IP:180NN from $FLOTILLA_UNIT, is the machine's.
+            assertThat(parsed.subcommand().hasMatchedOption("--listen")).as("no fixed --listen (0.0.0.0 collides)").isFalse();
         }
     }
 }
