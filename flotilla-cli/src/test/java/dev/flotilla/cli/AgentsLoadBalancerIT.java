@@ -230,7 +230,8 @@ class AgentsLoadBalancerIT {
                 .until(() -> spread(haproxyUrl, 6).keySet().equals(Set.of("200 web@01", "200 web@02", "200 web@03")));
         Matcher ready = LISTENING.matcher(lb.outSoFar());
         assertThat(ready.find()).isTrue();
-        assertThat(lb.outSoFar()).contains("web@01.service", "web@02.service", "web@03.service");
+        await("the ready block lists every instance").atMost(PATIENCE).untilAsserted(
+                () -> assertThat(lb.outSoFar()).contains("web@01.service", "web@02.service", "web@03.service"));
 
         await("every instance in rotation").atMost(PATIENCE)
                 .until(() -> spread(url, 6).keySet().equals(Set.of("200 web@01", "200 web@02", "200 web@03")));

@@ -91,6 +91,11 @@ class LbCommandIT {
         return m;
     }
 
+    /** The lines after "Listening on" may reach the pipe a moment after it. */
+    private static void awaitOutput(CliProcess.Running process, String text) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(process.outSoFar()).contains(text));
+    }
+
     @Test
     void balancesStaticBackendsServesAdminAndStopsOnSigterm() throws Exception {
         Path dir = WorkDirs.create("lb-cli-static");
@@ -105,8 +110,8 @@ class LbCommandIT {
         Matcher ready = awaitListening(lb);
         assertThat(ready.group(1)).isEqualTo("127.0.0.1:" + listen);
         assertThat(ready.group(2)).isEqualTo("1");
-        assertThat(lb.outSoFar()).contains("  127.0.0.41:" + port + " passing (GET /health: HTTP 200 in ");
-        assertThat(lb.outSoFar()).contains("Admin on http://127.0.0.1:" + admin + " (GET /lb/status, GET /metrics)");
+        awaitOutput(lb, "  127.0.0.41:" + port + " passing (GET /health: HTTP 200 in ");
+        awaitOutput(lb, "Admin on http://127.0.0.1:" + admin + " (GET /lb/status, GET /metrics)");
         assertThat(get("http://127.0.0.1:" + listen + "/")).isEqualTo("200 web01");
         assertThat(get("http://127.0.0.1:" + admin + "/lb/status")).contains("\"id\":\"127.0.0.41:" + port + "\"", "\"requests\":1",
                 "\"health\":\"passing\"");
@@ -172,7 +177,7 @@ class LbCommandIT {
                 "lb", "--service", "nobody", "--listen", "127.0.0.1:" + listen, "--source", "keys");
 
         assertThat(awaitListening(lb).group(2)).isEqualTo("0");
-        assertThat(lb.outSoFar()).contains("  no backends yet: waiting for keys:/services/nobody/ via " + api.group(1));
+        awaitOutput(lb, "  no backends yet: waiting for keys:/services/nobody/ via " + api.group(1));
         assertThat(get("http://127.0.0.1:" + listen + "/"))
                 .isEqualTo("502 502 Bad Gateway: no backend of service nobody is available");
     }
@@ -204,7 +209,7 @@ class LbCommandIT {
         lb = CliProcess.start(CliProcess.Options.defaults().env(env), "lb", "--service", "web", "--listen",
                 "127.0.0.1:" + listen);
         assertThat(awaitListening(lb).group(2)).isEqualTo("0");
-        assertThat(lb.outSoFar()).contains("  no backends yet: waiting for registry:web via " + api.group(1));
+        awaitOutput(lb, "  no backends yet: waiting for registry:web via " + api.group(1));
         assertThat(get("http://127.0.0.1:" + listen + "/"))
                 .isEqualTo("502 502 Bad Gateway: no backend of service web is available");
     }
