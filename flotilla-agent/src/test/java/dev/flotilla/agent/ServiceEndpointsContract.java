@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,9 +80,25 @@ abstract class ServiceEndpointsContract {
         return cluster.registry.services().ofService("web").endpoints();
     }
 
-    private ServiceEndpoint awaitHealth(ServiceHealth health) throws Exception {
-        await().atMost(BOUND).until(() -> endpoints().size() == 1 && endpoints().getFirst().health() == health);
-        return endpoints().getFirst();
+    /**
+     * Waits until exactly one endpoint is registered and it matches, and returns it. Reads the list once per try:
+     * it may change between two reads (an endpoint withdrawn and registered again).
+     */
+    private ServiceEndpoint awaitOne(Predicate<ServiceEndpoint> matches) {
+        AtomicReference<ServiceEndpoint> found = new AtomicReference<>();
+        await().atMost(BOUND).until(() -> {
+            List<ServiceEndpoint> now = endpoints();
+            if (now.size() == 1 && matches.test(now.getFirst())) {
+                found.set(now.getFirst());
+                return true;
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    private ServiceEndpoint awaitHealth(ServiceHealth health) {
+        return awaitOne(e -> e.health() == health);
     }
 
     private void awaitGone() {
@@ -130,9 +148,7 @@ abstract class ServiceEndpointsContract {
         assertThat(passing.output()).contains("HTTP 200, body SHA-1 matches");
 
         Files.delete(www.resolve("health"));
-        await().atMost(BOUND).until(() -> endpoints().size() == 1
-                && endpoints().getFirst().output().equals(Optional.of("HTTP 404 is not an expected status")));
-        ServiceEndpoint critical = endpoints().getFirst();
+        ServiceEndpoint critical = awaitOne(e -> e.output().equals(Optional.of("HTTP 404 is not an expected status")));
         assertThat(critical.health()).isEqualTo(ServiceHealth.CRITICAL);
         assertThat(critical.since()).isAfter(passing.since());
 
@@ -142,9 +158,8 @@ abstract class ServiceEndpointsContract {
         Files.writeString(www.resolve("health"), "degraded\n");
         String mismatch = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                 .digest("degraded\n".getBytes(StandardCharsets.UTF_8)));
-        await().atMost(BOUND).until(() -> endpoints().size() == 1 && endpoints().getFirst().health() == ServiceHealth.CRITICAL
-                && endpoints().getFirst().output().equals(Optional.of("HTTP 200, but the body's SHA-1 is " + mismatch
-                        + ", not the expected " + digest)));
+        awaitOne(e -> e.health() == ServiceHealth.CRITICAL && e.output().equals(Optional.of(
+                "HTTP 200, but the body's SHA-1 is " + mismatch + ", not the expected " + digest)));
         Files.writeString(www.resolve("health"), "ok\n");
         awaitHealth(ServiceHealth.PASSING);
     }
@@ -218,8 +233,7 @@ abstract class ServiceEndpointsContract {
         seen.clear();
 
         cluster.replace("web.service", v1.replace("Tags=v1", "Tags=v2"));
-        await().atMost(BOUND).until(() -> endpoints().size() == 1 && endpoints().getFirst().tags().equals(List.of("v2"))
-                && endpoints().getFirst().health() == ServiceHealth.PASSING);
+        awaitOne(e -> e.tags().equals(List.of("v2")) && e.health() == ServiceHealth.PASSING);
         long stoppedAt = Long.parseLong(Files.readString(www.resolve("stopped-at")).strip());
         synchronized (seen) {
             Timed removed = seen.stream().filter(t -> t.snapshot().endpoints().isEmpty()).findFirst().orElseThrow();
@@ -243,9 +257,9 @@ abstract class ServiceEndpointsContract {
         });
         await().atMost(BOUND).until(() -> a.status().leaseId().isPresent()
                 && a.status().leaseId().getAsLong() != lease);
-        awaitHealth(ServiceHealth.PASSING);
+        ServiceEndpoint back = awaitHealth(ServiceHealth.PASSING);
         assertThat(cluster.store.get(cluster.registry.root() + "services/web/web.service/" + a.machineId().value())
                 .orElseThrow().lease()).isEqualTo(a.status().leaseId().getAsLong());
-        assertThat(Optional.of(endpoints().getFirst().address())).contains(IP);
+        assertThat(back.address()).isEqualTo(IP);
     }
 }
