@@ -28,6 +28,7 @@ import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.store.KvStore;
 import dev.flotilla.store.StoreException;
+import dev.flotilla.unit.ServiceSpec;
 import dev.flotilla.unit.UnitFile;
 
 import io.netty.util.ResourceLeakDetector;
@@ -58,6 +59,14 @@ final class LbLauncher {
             throw new CliException(ExitCodes.USAGE, "--listen ADDR:PORT is required (unless --sync-haproxy SOCKET "
                     + "--backend NAME: then the balancer only keeps HAProxy in step)");
         }
+        if (!ServiceSpec.isValidName(cmd.service)) {
+            throw new CliException(ExitCodes.USAGE, "--service: expected a name like web or db-main (lower-case letters, "
+                    + "digits and -), got '" + cmd.service + "'");
+        }
+        if (cmd.listen == null && (cmd.checkPath != null || cmd.checkSha1 != null || cmd.admin != null)) {
+            throw new CliException(ExitCodes.USAGE, "--check-path, --check-sha1 and --admin belong to the balancer's own "
+                    + "listener (--listen); HAProxy checks its servers itself (its backend's 'option httpchk')");
+        }
         HaproxySync sync = cmd.syncHaproxy == null ? null : haproxy(cmd);
         if (cmd.listen == null) {
             return syncOnly(cmd, out, sync);
@@ -74,8 +83,7 @@ final class LbLauncher {
         } catch (BackendSourceException e) {
             closeStore(store[0]);
             closeSync(sync);
-            String what = cmd.source.equals("registry") ? "" : "--source " + cmd.source + ": ";
-            throw new CliException(ExitCodes.USAGE, what + e.getMessage(), e);
+            throw sourceFailed(cmd, e);
         } catch (BindException e) {
             closeStore(store[0]);
             closeSync(sync);
@@ -107,15 +115,6 @@ final class LbLauncher {
 
     /** {@code --sync-haproxy} without {@code --listen}: the source's backends go to HAProxy only. */
     private static int syncOnly(LbCommand cmd, PrintWriter out, HaproxySync sync) {
-        if (cmd.checkPath != null || cmd.checkSha1 != null || cmd.admin != null) {
-            closeSync(sync);
-            throw new CliException(ExitCodes.USAGE, "--check-path, --check-sha1 and --admin belong to the balancer's own "
-                    + "listener (--listen); HAProxy checks its servers itself (its backend's 'option httpchk')");
-        }
-        if (!cmd.service.matches(SERVICE_NAME)) {
-            closeSync(sync);
-            throw new CliException(ExitCodes.USAGE, badService(cmd.service));
-        }
         LbConfig config;
         try {
             config = LbConfig.of(cmd.service, new InetSocketAddress("127.0.0.1", 0), LbConfig.Mode.HTTP)
@@ -131,8 +130,7 @@ final class LbLauncher {
         } catch (BackendSourceException e) {
             closeStore(store[0]);
             closeSync(sync);
-            String what = cmd.source.equals("registry") ? "" : "--source " + cmd.source + ": ";
-            throw new CliException(ExitCodes.USAGE, what + e.getMessage(), e);
+            throw sourceFailed(cmd, e);
         }
         out.println(syncLine(cmd, sync));
         out.println("  following " + source.describe());
@@ -208,9 +206,6 @@ final class LbLauncher {
 
     private static LbConfig config(LbCommand cmd) {
         try {
-            if (!cmd.service.matches(SERVICE_NAME)) {
-                throw new IllegalArgumentException(badService(cmd.service));
-            }
             LbConfig config = LbConfig.of(cmd.service, LbConfig.hostPort("--listen", cmd.listen), LbConfig.Mode.parse(cmd.mode))
                     .withBalance(LbConfig.Balance.parse(cmd.balance))
                     .withCheck(cmd.checkPath, cmd.checkSha1, LbConfig.duration("--check-interval", cmd.checkInterval));
@@ -323,12 +318,6 @@ final class LbLauncher {
         return names;
     }
 
-    private static final String SERVICE_NAME = "[a-z0-9][a-z0-9-]{0,62}";
-
-    private static String badService(String service) {
-        return "--service: expected a name like web or db-main (lower-case letters, digits and -), got '" + service + "'";
-    }
-
     /** HAProxy refusing or unreachable is logged, not fatal: the syncer keeps the list and applies it again. */
     private static void apply(HaproxySync sync, List<BackendAddress> backends) {
         try {
@@ -337,6 +326,12 @@ final class LbLauncher {
             org.slf4j.LoggerFactory.getLogger(LbLauncher.class).warn("HAProxy backend {}: {} (retrying)", sync.backend(),
                     e.getMessage());
         }
+    }
+
+    /** The source's first read failed: one line, naming {@code --source} unless it is the default. */
+    private static CliException sourceFailed(LbCommand cmd, BackendSourceException e) {
+        String what = cmd.source.equals("registry") ? "" : "--source " + cmd.source + ": ";
+        return new CliException(ExitCodes.USAGE, what + e.getMessage(), e);
     }
 
     private static void closeSync(HaproxySync sync) {
