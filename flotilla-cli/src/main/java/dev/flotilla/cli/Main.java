@@ -5,6 +5,9 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -20,6 +23,11 @@ import picocli.CommandLine.Spec;
  * {@code flotilla}: the command-line entry point. Each subcommand lives in its own class; this
  * class only wires them and turns every failure into one line on stderr and an exit code
  * (see {@link ExitCodes}).
+ *
+ * <p>The subcommands are in {@link #SUBCOMMANDS}, not in {@code @Command(subcommands = ...)}: picocli builds a
+ * command's model by reflection over its annotations, and building all of them cost a fleet command more than
+ * its own work. {@link #run} builds only the one the arguments name (all of them for the usage help, {@code help}
+ * and a name it does not know, so that picocli's messages list them all).
  */
 @Command(name = "flotilla",
         mixinStandardHelpOptions = true,
@@ -29,19 +37,23 @@ import picocli.CommandLine.Spec;
         description = {
                 "The successor to CoreOS fleet: state in etcd, a leader-elected engine that places units,",
                 "an agent on every machine that runs them."},
-        subcommands = {ListMachinesCommand.class, ListUnitsCommand.class, ListUnitFilesCommand.class,
-                SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
-                RestartCommand.class, DestroyCommand.class, CatCommand.class, StatusCommand.class, JournalCommand.class,
-                InspectCommand.class,
-                EventsCommand.class,
-                AgentCommand.class, DevCommand.class, DemoCommand.class,
-                KvCommand.class, ServicesCommand.class, LbCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "The fleet commands (list-machines ... inspect, events) talk to any agent's API: --endpoint, else",
                 "$FLOTILLA_ENDPOINT, else $FLEETCTL_ENDPOINT, else " + ApiOptions.DEFAULT_ENDPOINT + ".",
                 "An agent with a token wants it: --token-file, else $FLOTILLA_TOKEN, else ~/.flotilla/token.",
                 "Run 'flotilla COMMAND --help' for a command's options. Set FLOTILLA_DEBUG=1 to see stack traces."})
 public final class Main implements Runnable {
+
+    /** Every subcommand by its name (each class's {@code @Command(name)}), in the order the usage help lists them. */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            ListMachinesCommand.class, "list-machines", ListUnitsCommand.class, "list-units",
+            ListUnitFilesCommand.class, "list-unit-files", SubmitCommand.class, "submit", LoadCommand.class, "load",
+            StartCommand.class, "start", StopCommand.class, "stop", UnloadCommand.class, "unload",
+            RestartCommand.class, "restart", DestroyCommand.class, "destroy", CatCommand.class, "cat",
+            StatusCommand.class, "status", JournalCommand.class, "journal", InspectCommand.class, "inspect",
+            EventsCommand.class, "events",
+            AgentCommand.class, "agent", DevCommand.class, "dev", DemoCommand.class, "demo",
+            KvCommand.class, "kv", ServicesCommand.class, "services", LbCommand.class, "lb",
+            CommandLine.HelpCommand.class, "help");
 
     @Spec
     CommandSpec spec;
@@ -73,14 +85,50 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns its exit code; never calls {@link System#exit}. */
     static int run(String... args) {
         quietJavaUtilLogging();
+        String[] normalized = LegacyFlags.normalize(args);
         CommandLine cli = new CommandLine(new Main());
+        Class<?> chosen = SUBCOMMANDS.get(commandName(cli.getCommandSpec(), normalized));
+        if (chosen == null || chosen == CommandLine.HelpCommand.class) {
+            SUBCOMMANDS.forEach(cli::addSubcommand);
+        } else {
+            cli.addSubcommand(chosen);
+        }
         // Tables, messages and cat's file are UTF-8 whatever the locale says (cat must print the bytes submitted).
         cli.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
         cli.setParameterExceptionHandler(ErrorReporting::onBadInput);
         cli.setExecutionExceptionHandler(ErrorReporting::onFailure);
         cli.setExitCodeExceptionMapper(t -> ExitCodes.INTERNAL);
-        return cli.execute(LegacyFlags.normalize(args));
+        return cli.execute(normalized);
+    }
+
+    /**
+     * The first argument that is neither a global option nor its value: the subcommand's name, if the user gave
+     * one; null when there is none.
+     */
+    static String commandName(CommandSpec main, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return null;
+            }
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+            CommandLine.Model.OptionSpec option = arg.contains("=") ? null : main.findOption(arg);
+            if (option != null && option.arity().max() > 0) {
+                i++;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Class<?>> subcommands(Object... classesAndNames) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < classesAndNames.length; i += 2) {
+            byName.put((String) classesAndNames[i + 1], (Class<?>) classesAndNames[i]);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     /** gRPC and Netty log through java.util.logging, which would print warnings over our one-line errors. */
