@@ -56,7 +56,7 @@ public final class BenchMain {
         int lbThreads = 2;
         int lbConnections = 64;
         int lbSeconds = 10;
-        List<List<String>> jvmOptions = new ArrayList<>(); // footprint's configurations; none given: its built-in list
+        List<List<String>> jvmOptions = new ArrayList<>(); // footprint: more setups (FLOTILLA_JAVA_OPTS) after its built-in ones
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -76,6 +76,7 @@ public final class BenchMain {
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
                     System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
+                    System.out.println("  cli: bin/flotilla list-units against a dev cluster of 100 units, p50 over 20 runs (--runs), with --help, --version, java -jar and java -version");
                     return;
                 }
                 default -> {
@@ -102,9 +103,6 @@ public final class BenchMain {
             footprintUnits = 5;
             windowSeconds = 2;
             settleSeconds = 0;
-            if (jvmOptions.isEmpty()) {
-                jvmOptions.add(List.of());
-            }
         }
         if (units != null) {
             failoverUnits = units;
@@ -117,9 +115,10 @@ public final class BenchMain {
                 case "failover" -> report.append(failover(4, failoverUnits, runs == null ? 10 : runs));
                 case "failover-kill9" -> report.append(failoverKill9(KillBenchmark.defaultJar(), killMachines,
                         failoverUnits, runs == null ? 10 : runs, leaseTtl));
-                case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
-                        jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
-                        windowSeconds, settleSeconds));
+                case "footprint" -> report.append(FootprintBenchmark.section(KillBenchmark.defaultJar(), jvmOptions,
+                        footprintUnits, java.time.Duration.ofSeconds(windowSeconds),
+                        java.time.Duration.ofSeconds(settleSeconds), smoke).markdown());
+                case "cli" -> report.append(CliBenchmark.section(KillBenchmark.defaultJar(), smoke ? 1 : 2, smoke ? 5 : 100, runs == null ? (smoke ? 2 : 20) : runs).markdown());
                 case "lb" -> report.append(lb(KillBenchmark.defaultJar(), smoke ? LbBenchmark.Settings.smokeRun()
                         : LbBenchmark.Settings.full(lbThreads, lbConnections, java.time.Duration.ofSeconds(lbSeconds),
                                 runs == null ? 3 : runs)));
@@ -165,16 +164,6 @@ public final class BenchMain {
         KillBenchmark.Result result = KillBenchmark.run(jar, machines, units, runs, leaseTtlSeconds);
         return String.format(Locale.ROOT, "## Failover: kill -9 of an agent process to its units active elsewhere%n%n")
                 + KillBenchmark.markdown(result) + "\n";
-    }
-
-    /** RSS, PSS and CPU of one idle agent process, with no unit and with {@code units}, per JVM configuration. */
-    static String footprint(Path jar, List<List<String>> configurations, int units, int windowSeconds, int settleSeconds)
-            throws Exception {
-        java.time.Duration window = java.time.Duration.ofSeconds(windowSeconds);
-        java.time.Duration settle = java.time.Duration.ofSeconds(settleSeconds);
-        List<FootprintBenchmark.Result> results = FootprintBenchmark.run(jar, configurations, units, window, settle);
-        return String.format(Locale.ROOT, "## Agent footprint: memory and CPU of an idle agent%n%n")
-                + FootprintBenchmark.markdown(results, window, settle) + "\n";
     }
 
     /** Requests per second and latency through each balancer, against the same 4 backends. */

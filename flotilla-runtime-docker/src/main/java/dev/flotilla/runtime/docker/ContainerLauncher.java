@@ -101,7 +101,7 @@ final class ContainerLauncher {
                 continue;
             }
             try {
-                engine.run("creating network " + network, () -> engine.quick.createNetworkCmd().withName(network)
+                engine.run("creating network " + network, () -> engine.quick().createNetworkCmd().withName(network)
                         .withDriver("bridge").withCheckDuplicate(true).withLabels(plan.resourceLabels()).exec());
                 note.accept("Created network " + network + ".");
             } catch (EngineException e) {
@@ -111,10 +111,10 @@ final class ContainerLauncher {
             }
         }
         for (String volume : plan.namedVolumes()) {
-            List<InspectVolumeResponse> found = engine.call("looking up volume " + volume, () -> engine.quick
+            List<InspectVolumeResponse> found = engine.call("looking up volume " + volume, () -> engine.quick()
                     .listVolumesCmd().withFilter("name", List.of(volume)).exec().getVolumes());
             if (found == null || found.stream().noneMatch(v -> v.getName().equals(volume))) {
-                engine.run("creating volume " + volume, () -> engine.quick.createVolumeCmd().withName(volume)
+                engine.run("creating volume " + volume, () -> engine.quick().createVolumeCmd().withName(volume)
                         .withLabels(plan.resourceLabels()).exec());
                 note.accept("Created volume " + volume + ".");
             }
@@ -122,14 +122,14 @@ final class ContainerLauncher {
     }
 
     private boolean networkExists(String network) throws EngineException {
-        return engine.call("looking up network " + network, () -> engine.quick.listNetworksCmd().withNameFilter(network)
+        return engine.call("looking up network " + network, () -> engine.quick().listNetworksCmd().withNameFilter(network)
                 .exec()).stream().anyMatch(n -> n.getName().equals(network));
     }
 
     /** Creates the container, its ports bound on {@code publicIp} unless the unit names an address; notes the engine's warnings. */
     CreateContainerResponse create(Optional<String> publicIp) throws EngineException {
         CreateContainerResponse created = engine.call("creating container " + plan.name,
-                () -> plan.apply(engine.quick.createContainerCmd(plan.spec.image()), publicIp).exec());
+                () -> plan.apply(engine.quick().createContainerCmd(plan.spec.image()), publicIp).exec());
         for (String warning : created.getWarnings() == null ? new String[0] : created.getWarnings()) {
             note.accept("engine warning: " + warning);
         }
@@ -139,7 +139,7 @@ final class ContainerLauncher {
     /** Joins the networks after the first (a container is created on one), with the unit's aliases. */
     void connectNetworks(String id) throws EngineException {
         for (String network : plan.userNetworks().stream().skip(1).toList()) {
-            engine.run("connecting container " + plan.name + " to network " + network, () -> engine.quick
+            engine.run("connecting container " + plan.name + " to network " + network, () -> engine.quick()
                     .connectToNetworkCmd().withNetworkId(network).withContainerId(id)
                     .withContainerNetwork(new ContainerNetwork().withAliases(plan.spec.networkAliases())).exec());
         }

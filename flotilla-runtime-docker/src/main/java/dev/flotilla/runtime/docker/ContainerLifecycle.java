@@ -212,7 +212,7 @@ final class ContainerLifecycle {
             save();
             launcher.connectNetworks(created.getId());
             checkStop();
-            engine.run("starting container " + plan.name, () -> engine.quick.startContainerCmd(created.getId()).exec());
+            engine.run("starting container " + plan.name, () -> engine.quick().startContainerCmd(created.getId()).exec());
             InspectContainerResponse inspected = engine.inspect(created.getId()).orElseThrow(() -> new EngineException(
                     "container " + plan.name + " vanished right after it started", false, null));
             long pid = Containers.pidOf(inspected);
@@ -582,7 +582,7 @@ final class ContainerLifecycle {
         record.containerId.ifPresent(id -> {
             try {
                 Engine engine = ctx.engine();
-                engine.run("killing container " + id, () -> engine.quick.killContainerCmd(id).exec());
+                engine.run("killing container " + id, () -> engine.quick().killContainerCmd(id).exec());
             } catch (EngineException e) {
                 LOG.debug("{}: kill: {}", name, e.getMessage());
             }

@@ -117,11 +117,11 @@ final class Details {
     private static String processes(Engine engine, String id) {
         TopContainerResponse top;
         try {
-            top = engine.call("listing the processes of " + id, () -> engine.quick.topContainerCmd(id)
+            top = engine.call("listing the processes of " + id, () -> engine.quick().topContainerCmd(id)
                     .withPsArgs("-o pid,user,etime,args").exec());
         } catch (Engine.EngineException e) {
             try {
-                top = engine.call("listing the processes of " + id, () -> engine.quick.topContainerCmd(id).exec());
+                top = engine.call("listing the processes of " + id, () -> engine.quick().topContainerCmd(id).exec());
             } catch (Engine.EngineException again) {
                 return "cannot list them: " + again.getMessage();
             }

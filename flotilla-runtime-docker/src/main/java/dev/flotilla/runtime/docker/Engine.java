@@ -39,24 +39,44 @@ import com.github.dockerjava.transport.DockerHttpClient;
 final class Engine implements Closeable {
 
     private final String host;
-    private final DockerHttpClient longHttp;
-    private final DockerHttpClient quickHttp;
-    /** For requests that may take long: stop, pull, log and event streams. */
-    final DockerClient slow;
-    /** For requests the engine answers at once; gives up after {@link #QUICK}. */
-    final DockerClient quick;
+    /** docker-java's clients, made on first use: an agent with no container unit never loads docker-java. */
+    private Clients clients;
+    private boolean closed;
 
     private static final Duration QUICK = Duration.ofSeconds(15);
 
+    /** The two HTTP clients to the engine and a docker-java client over each. */
+    private record Clients(DockerHttpClient longHttp, DockerHttpClient quickHttp, DockerClient slow, DockerClient quick) {
+    }
+
     Engine(String host) {
         this.host = host;
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-        this.longHttp = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host)).maxConnections(1000)
-                .connectionTimeout(Duration.ofSeconds(5)).build();
-        this.quickHttp = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host)).maxConnections(100)
-                .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(QUICK).build();
-        this.slow = DockerClientImpl.getInstance(config, longHttp);
-        this.quick = DockerClientImpl.getInstance(config, quickHttp);
+    }
+
+    private synchronized Clients clients() {
+        if (closed) {
+            throw new IllegalStateException("the runtime's link to the Docker engine at " + host + " is closed");
+        }
+        if (clients == null) {
+            DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+            DockerHttpClient longHttp = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host))
+                    .maxConnections(1000).connectionTimeout(Duration.ofSeconds(5)).build();
+            DockerHttpClient quickHttp = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host))
+                    .maxConnections(100).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(QUICK).build();
+            clients = new Clients(longHttp, quickHttp, DockerClientImpl.getInstance(config, longHttp),
+                    DockerClientImpl.getInstance(config, quickHttp));
+        }
+        return clients;
+    }
+
+    /** For requests that may take long: stop, pull, log and event streams. */
+    DockerClient slow() {
+        return clients().slow();
+    }
+
+    /** For requests the engine answers at once; gives up after {@link #QUICK}. */
+    DockerClient quick() {
+        return clients().quick();
     }
 
     /** The engine's address, for messages. */
@@ -102,13 +122,13 @@ final class Engine implements Closeable {
 
     /** Whether the engine answers; the exception says why not. */
     void ping() throws EngineException {
-        run("ping", () -> quick.pingCmd().exec());
+        run("ping", () -> quick().pingCmd().exec());
     }
 
     /** The container, or empty when the engine has none by that ID or name. */
     Optional<InspectContainerResponse> inspect(String idOrName) throws EngineException {
         try {
-            return Optional.of(call("inspecting container " + idOrName, () -> quick.inspectContainerCmd(idOrName).exec()));
+            return Optional.of(call("inspecting container " + idOrName, () -> quick().inspectContainerCmd(idOrName).exec()));
         } catch (EngineException e) {
             if (e.getCause() instanceof NotFoundException) {
                 return Optional.empty();
@@ -120,7 +140,7 @@ final class Engine implements Closeable {
     /** The image, or empty when the engine does not have it. */
     Optional<InspectImageResponse> image(String ref) throws EngineException {
         try {
-            return Optional.of(call("inspecting image " + ref, () -> quick.inspectImageCmd(ref).exec()));
+            return Optional.of(call("inspecting image " + ref, () -> quick().inspectImageCmd(ref).exec()));
         } catch (EngineException e) {
             if (e.getCause() instanceof NotFoundException) {
                 return Optional.empty();
@@ -134,7 +154,7 @@ final class Engine implements Closeable {
         boolean done = call("pulling image " + ref, () -> {
             QuietCallback<PullResponseItem> callback = new QuietCallback<>();
             try {
-                return slow.pullImageCmd(ref).exec(callback).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                return slow().pullImageCmd(ref).exec(callback).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         && callback.rethrow();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -149,13 +169,13 @@ final class Engine implements Closeable {
 
     /** Every container (running or not) carrying all of {@code labels}. */
     List<Container> containers(Map<String, String> labels) throws EngineException {
-        return call("listing containers", () -> quick.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+        return call("listing containers", () -> quick().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
     }
 
     /** Stops the container (SIGTERM, SIGKILL after {@code timeout}); a stopped or missing one is fine. */
     void stop(String id, Duration timeout) throws EngineException {
         try {
-            run("stopping container " + id, () -> slow.stopContainerCmd(id)
+            run("stopping container " + id, () -> slow().stopContainerCmd(id)
                     .withTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds())).exec());
         } catch (EngineException e) {
             if (!(e.getCause() instanceof NotFoundException) && !(e.getCause() instanceof NotModifiedException)) {
@@ -167,7 +187,7 @@ final class Engine implements Closeable {
     /** Removes the container (killing it if it runs) with its anonymous volumes; a missing one is fine. */
     void remove(String id) throws EngineException {
         try {
-            run("removing container " + id, () -> quick.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+            run("removing container " + id, () -> quick().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
         } catch (EngineException e) {
             if (!(e.getCause() instanceof NotFoundException)) {
                 throw e;
@@ -180,7 +200,7 @@ final class Engine implements Closeable {
         return call("inspecting container " + id, () -> {
             DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
                     .path("/containers/" + id + "/json").build();
-            try (DockerHttpClient.Response response = quickHttp.execute(request); InputStream body = response.getBody()) {
+            try (DockerHttpClient.Response response = clients().quickHttp().execute(request); InputStream body = response.getBody()) {
                 String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
                 if (response.getStatusCode() == 404) {
                     return Optional.<String>empty();
@@ -227,9 +247,17 @@ final class Engine implements Closeable {
 
     @Override
     public void close() {
+        Clients open;
+        synchronized (this) {
+            closed = true;
+            open = clients;
+        }
+        if (open == null) {
+            return;
+        }
         try {
-            slow.close();
-            quick.close();
+            open.slow().close();
+            open.quick().close();
         } catch (IOException e) {
             // Closing sockets to the engine: nothing to do about a failure.
         }

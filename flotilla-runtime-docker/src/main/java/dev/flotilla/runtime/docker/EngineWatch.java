@@ -62,7 +62,7 @@ final class EngineWatch implements AutoCloseable {
                 closeEvents();
                 ResultCallback.Adapter<Event> callback = new EventsCallback();
                 events = callback;
-                engine.run("watching container events", () -> engine.slow.eventsCmd()
+                engine.run("watching container events", () -> engine.slow().eventsCmd()
                         .withLabelFilter(Map.of(ContainerPlan.LABEL_STATE_DIR, config.stateDir().toString()))
                         .withEventTypeFilter("container").exec(callback));
                 watching = true;

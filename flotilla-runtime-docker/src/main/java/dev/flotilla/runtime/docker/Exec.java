@@ -19,12 +19,12 @@ final class Exec {
      * @throws Engine.EngineException when the engine cannot run it (e.g. the container stopped)
      */
     static int run(Engine engine, String id, String command, Duration timeout) throws Engine.EngineException {
-        ExecCreateCmdResponse exec = engine.call("running a check in container " + id, () -> engine.quick
+        ExecCreateCmdResponse exec = engine.call("running a check in container " + id, () -> engine.quick()
                 .execCreateCmd(id).withCmd("/bin/sh", "-c", command).withAttachStdout(true).withAttachStderr(true)
                 .exec());
         boolean finished = engine.call("running a check in container " + id, () -> {
             try {
-                return engine.slow.execStartCmd(exec.getId()).exec(new Engine.QuietCallback<Frame>())
+                return engine.slow().execStartCmd(exec.getId()).exec(new Engine.QuietCallback<Frame>())
                         .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -35,7 +35,7 @@ final class Exec {
             return -1;
         }
         InspectExecResponse done = engine.call("reading a check's result in container " + id,
-                () -> engine.quick.inspectExecCmd(exec.getId()).exec());
+                () -> engine.quick().inspectExecCmd(exec.getId()).exec());
         Long code = done.getExitCodeLong();
         return code == null ? -1 : code.intValue();
     }

@@ -54,7 +54,7 @@ final class LogFollower implements Closeable {
     static LogFollower start(Engine engine, String id, String identifier, long pid, ContainerJournal journal,
             ContainerJournal.LogCursor cursor) throws Engine.EngineException {
         LogFollower f = new LogFollower(journal, identifier, pid, cursor);
-        engine.run("reading the log of container " + id, () -> engine.slow.logContainerCmd(id).withFollowStream(true)
+        engine.run("reading the log of container " + id, () -> engine.slow().logContainerCmd(id).withFollowStream(true)
                 .withTimestamps(true).withStdOut(true).withStdErr(true)
                 .withSince((int) Math.max(0, cursor.time().getEpochSecond())).exec(f.callback));
         return f;
