@@ -267,6 +267,9 @@ public final class BenchPage {
             drawn.addSeries(name, groups, medians, errors);
         }
         drawn.getStyler().setLegendVisible(series.size() > 1);
+        if (chart.bars().stream().allMatch(b -> b.min() >= 0)) {
+            drawn.getStyler().setYAxisMin(0.0); // a whisker reaching below zero is the symmetric drawing, not a run
+        }
         return drawn;
     }
 
