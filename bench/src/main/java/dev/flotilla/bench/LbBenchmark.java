@@ -410,7 +410,7 @@ final class LbBenchmark {
                         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                                 .connectTimeout(Duration.ofSeconds(5)).build()) {
                             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
-                            while (System.nanoTime() < end) {
+                            do { // at least one request per connection, however late the thread starts
                                 long sent = System.nanoTime();
                                 try {
                                     HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -424,7 +424,7 @@ final class LbBenchmark {
                                     latencies = Arrays.copyOf(latencies, n * 2);
                                 }
                                 latencies[n++] = (System.nanoTime() - sent) / 1_000;
-                            }
+                            } while (System.nanoTime() < end);
                         }
                         return Arrays.copyOf(latencies, n);
                     }));
