@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>The subcommands are in {@link #SUBCOMMANDS}, not in {@code @Command(subcommands = ...)}: picocli builds a
  * command's model by reflection over its annotations, and building all of them cost a fleet command more than
- * its own work. {@link #run} builds only the one the arguments name (all of them for the usage help, {@code help}
- * and a name it does not know, so that picocli's messages list them all).
+ * its own work. {@link #run} builds only the one the arguments name (none for {@code --version}; all of them for
+ * the usage help, {@code help} and a name it does not know, so that picocli's messages list them all).
  */
 @Command(name = "flotilla",
         mixinStandardHelpOptions = true,
@@ -87,11 +87,12 @@ public final class Main implements Runnable {
         quietJavaUtilLogging();
         String[] normalized = LegacyFlags.normalize(args);
         CommandLine cli = new CommandLine(new Main());
-        Class<?> chosen = SUBCOMMANDS.get(commandName(cli.getCommandSpec(), normalized));
-        if (chosen == null || chosen == CommandLine.HelpCommand.class) {
-            SUBCOMMANDS.forEach(cli::addSubcommand);
-        } else {
+        String name = commandName(cli.getCommandSpec(), normalized);
+        Class<?> chosen = SUBCOMMANDS.get(name);
+        if (chosen != null && chosen != CommandLine.HelpCommand.class) {
             cli.addSubcommand(chosen);
+        } else if (name != null || !versionOnly(normalized)) {
+            SUBCOMMANDS.forEach(cli::addSubcommand);
         }
         // Tables, messages and cat's file are UTF-8 whatever the locale says (cat must print the bytes submitted).
         cli.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
@@ -121,6 +122,18 @@ public final class Main implements Runnable {
             }
         }
         return null;
+    }
+
+    /** Whether the arguments ask for the version and not for help: then no subcommand is needed at all. */
+    private static boolean versionOnly(String[] args) {
+        boolean version = false;
+        for (String arg : args) {
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return false;
+            }
+            version |= arg.equals("-V") || arg.equals("--version");
+        }
+        return version;
     }
 
     private static Map<String, Class<?>> subcommands(Object... classesAndNames) {
