@@ -431,9 +431,9 @@ final class FootprintBenchmark {
         }
         results.stream().filter(r -> r.failure() == null && r.setup().script() && r.setup().javaOpts().isEmpty()
                 && r.setup().agents() == 1).reduce((a, b) -> b).ifPresent(r -> md.append(String.format(Locale.ROOT,
-                "%nGoal (issue 8): an idle agent's RSS at most %.0f MiB: **%s** (%s, %.1f MiB idle).%n", GOAL_MIB,
-                r.idle().agentRssMiB().median() <= GOAL_MIB ? "met" : "missed", r.setup().label(),
-                r.idle().agentRssMiB().median())));
+                "%nResult: an idle agent (%s) %.1f MiB RSS, goal (at most %.0f MiB) %s.%n", r.setup().label(),
+                r.idle().agentRssMiB().median(), GOAL_MIB, r.idle().agentRssMiB().median() <= GOAL_MIB ? "met"
+                        : "missed")));
         List<Chart> charts = bars.isEmpty() ? List.of() : List.of(Chart.bars("memory",
                 "Agent memory per setup (median, min–max of the samples)", "setup", "MiB", bars));
         return new Section("footprint", "Agent footprint: memory and CPU of an idle agent", md.toString(), charts);
