@@ -175,9 +175,12 @@ public final class ApiServer implements AutoCloseable {
         UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
         StatesResource states = new StatesResource(registry, settings.pageSize());
         MachinesResource machines = new MachinesResource(registry, settings.pageSize());
-        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
-                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
-                        forwardingTls));
+        DiagnosticsForwarder forwarder = new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT,
+                FORWARD_READ_TIMEOUT, settings.token(), forwardingTls);
+        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(), forwarder);
+        MachineStatsResource machineStats = new MachineStatsResource(registry, settings.diagnostics(), forwarder);
+        LoadBalancersResource loadBalancers = new LoadBalancersResource(registry);
+        DashboardResource dashboard = new DashboardResource();
         KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
         ServicesResource services = new ServicesResource(registry);
         DevMachinesResource dev = new DevMachinesResource(settings.devMachines(), settings.host());
@@ -185,7 +188,8 @@ public final class ApiServer implements AutoCloseable {
 
         Optional<Authentication> authentication = settings.token().map(Authentication::new);
         config.routes.before(ctx -> {
-            if (authentication.isPresent()) {
+            // The dashboard's files hold no data; what they fetch passes this check (DashboardResource).
+            if (authentication.isPresent() && !DashboardResource.isDashboard(ctx.path())) {
                 authentication.get().check(ctx);
             }
             if (ctx.contentLength() > maxBody) {
@@ -205,6 +209,11 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
         config.routes.get("/v1/units/{name}/inspect", extensions::inspect);
+        config.routes.get("/v1/units/{name}/file", extensions::file);
+        config.routes.get("/v1/machines/{id}/stats", machineStats::stats);
+        config.routes.get("/v1/loadbalancers", loadBalancers::list);
+        config.routes.get(DashboardResource.PATH, dashboard::index);
+        config.routes.get(DashboardResource.PATH + "/{file}", dashboard::file);
         config.routes.get("/v1/events", streams::stream);
         config.routes.get("/v1/services", services::list);
         config.routes.get("/v1/services/{name}", services::get);

@@ -1,0 +1,268 @@
+package dev.flotilla.ui.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import dev.flotilla.api.ApiToken;
+import dev.flotilla.api.DesiredState;
+import dev.flotilla.api.FleetClient;
+import dev.flotilla.api.Machine;
+import dev.flotilla.api.Unit;
+import dev.flotilla.api.UnitOption;
+import dev.flotilla.api.UnitState;
+import dev.flotilla.daemon.DevCluster;
+import dev.flotilla.server.ApiSettings;
+import dev.flotilla.testkit.WorkDirs;
+import dev.flotilla.unit.UnitFile;
+
+/**
+ * The dashboard in Debian's chromium (headless, driven by Selenium through the system's chromedriver: nothing is
+ * downloaded) against a real three-machine dev cluster with a token, running real exec units. What a person would
+ * check: the token prompt, machine cards and unit states as the API reports them, a stop from the UI seen live
+ * without a reload, a unit's page (masked secrets, journal lines arriving), the services view. Screenshots go to
+ * {@code target/screenshots/} for a person to look at.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    private static final String CHROMIUM = System.getProperty("flotilla.chromium", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER = System.getProperty("flotilla.chromedriver", "/usr/bin/chromedriver");
+    private static final String TOKEN = "dashboard-test-token-0123456789";
+    private static final Duration LIVE = Duration.ofSeconds(30);
+
+    private static final String WEB = """
+            [Unit]
+            Description=Web %i
+
+            [Service]
+            ExecStart=/bin/sh -c 'echo web %i up; while true; do echo tick %i; sleep 1; done'
+
+            [X-Service]
+            Name=web
+            Port=18%i
+            """;
+    private static final String DB = """
+            [Unit]
+            Description=A database with a password
+
+            [Service]
+            Environment=DB_PASSWORD=hunter2-very-secret PORT=5432
+            ExecStart=/bin/sh -c 'echo db ready on $PORT; while true; do echo db tick; sleep 1; done'
+            """;
+
+    private DevCluster cluster;
+    private FleetClient api;
+    private ChromeDriver browser;
+    private URI ui;
+    private final Path screenshots = Path.of("target", "screenshots");
+
+    @BeforeAll
+    void start() throws Exception {
+        assertThat(Path.of(CHROMIUM)).as("Debian's chromium (bin/test installs it: apt-get install chromium "
+                + "chromium-driver)").isExecutable();
+        assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromedriver (package chromium-driver)").isExecutable();
+        Files.createDirectories(screenshots);
+        ApiToken token = ApiToken.of(TOKEN, "the test");
+        cluster = DevCluster.start(3, WorkDirs.create("dashboard"),
+                ApiSettings.on("127.0.0.1", 0).withToken(Optional.of(token)), "127.0.50.2");
+        assertThat(cluster.awaitJoined(Duration.ofSeconds(30))).as("all three machines join").isTrue();
+        URI endpoint = cluster.machines().getFirst().apiUrl();
+        api = new FleetClient(endpoint, Duration.ofSeconds(10)).withToken(token, "the test");
+        for (int i = 1; i <= 6; i++) {
+            launch(String.format("web@%02d.service", i), WEB.replace("18%i", String.format("%d", 18500 + i)));
+        }
+        launch("db.service", DB);
+        await().atMost(Duration.ofSeconds(90)).until(() -> running().size() == 7);
+        ui = endpoint.resolve("/ui");
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1440,1000", "--no-first-run", "--disable-extensions", "--force-color-profile=srgb");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void launch(String name, String contents) throws Exception {
+        List<UnitOption> options = UnitFile.parse(name, contents).options().stream()
+                .map(o -> new UnitOption(o.section(), o.name(), o.value())).toList();
+        api.putUnit(Unit.submission(name, options, contents, DesiredState.LAUNCHED));
+    }
+
+    private Map<String, UnitState> running() throws Exception {
+        return api.states(null, null).stream().filter(s -> "active".equals(s.systemdActiveState()))
+                .collect(Collectors.toMap(UnitState::name, s -> s, (a, b) -> a, TreeMap::new));
+    }
+
+    /**
+     * Waits for what the page shows. The page redraws its view on every event, so an element found a moment ago may be
+     * replaced by the time it is read: such reads are tried again.
+     */
+    private static ConditionFactory live() {
+        return await().atMost(LIVE).ignoreExceptionsInstanceOf(WebDriverException.class);
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.write(screenshots.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The text of the first element {@code css} selects, read in one step (the page may redraw it any time). */
+    private String text(String css) {
+        Object t = browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", css);
+        if (t == null) {
+            throw new org.openqa.selenium.NoSuchElementException(css);
+        }
+        return (String) t;
+    }
+
+    /** Clicks the element {@code css} selects, finding it again if the page redrew it meanwhile. */
+    private void click(String css) {
+        live().until(() -> {
+            browser.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
+    private List<WebElement> all(String css) {
+        return browser.findElements(By.cssSelector(css));
+    }
+
+    @Test
+    @Order(1)
+    void assetsAreServedWithoutTheTokenButWithStrictHeaders() throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ui).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("script-src 'self'");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        HttpResponse<String> data = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ui.resolve("/fleet/v1/units"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(data.statusCode()).as("data still needs the token").isEqualTo(401);
+    }
+
+    @Test
+    @Order(2)
+    void theTokenPromptThenMachineCardsAndUnitStatesMatchTheApi() throws Exception {
+        browser.get(ui.toString());
+        WebElement input = live().until(() -> browser.findElement(By.id("token-input")), WebElement::isDisplayed);
+        screenshot("01-token");
+        input.sendKeys(TOKEN);
+        click("#token-ok");
+
+        List<Machine> machines = api.machines();
+        live().until(() -> all(".machine[data-machine]").size() == machines.size());
+        for (Machine m : machines) {
+            WebElement card = browser.findElement(By.cssSelector(".machine[data-machine='" + m.id() + "']"));
+            assertThat(card.getText()).contains(m.id().substring(0, 8)).contains(m.primaryIP());
+        }
+        Map<String, UnitState> states = running();
+        live().untilAsserted(() -> {
+            for (UnitState s : states.values()) {
+                WebElement unit = browser.findElement(By.cssSelector(".machine[data-machine='" + s.machineID()
+                        + "'] [data-unit='" + s.name() + "']"));
+                assertThat(unit.getDomAttribute("data-state")).as(s.name()).isEqualTo("active");
+            }
+        });
+        assertThat(all(".unit.group[data-template='web@.service']")).as("web@ instances grouped per machine")
+                .isNotEmpty();
+        assertThat(all(".unit.group .dot[data-unit]")).hasSize(6);
+        live().until(() -> all(".stats .meter").size() == 2 * machines.size());
+        live().until(() -> browser.findElement(By.id("live")).getText().equals("live"));
+        screenshot("02-cluster");
+    }
+
+    @Test
+    @Order(3)
+    void stoppingAUnitFromTheDashboardShowsLiveWithoutReload() throws Exception {
+        JavascriptExecutor js = browser;
+        js.executeScript("window.__sameDocument = true");
+        String machine = running().get("web@03.service").machineID();
+        click("[data-unit='web@03.service']");
+        live().until(() -> browser.getCurrentUrl().contains("#/unit/web@03.service"));
+        live().until(() -> !all("button[data-action='stop']").isEmpty());
+        click("button[data-action='stop']");
+        WebElement dialog = browser.findElement(By.id("confirm"));
+        live().until(dialog::isDisplayed);
+        assertThat(dialog.getText()).contains("Stop web@03.service");
+        screenshot("03-confirm-stop");
+        click("#confirm-ok");
+
+        live().until(() -> "inactive".equals(browser.findElement(By.cssSelector("[data-field='state']"))
+                .getText().split("/")[0]));
+        assertThat(api.unit("web@03.service").orElseThrow().desiredState()).isEqualTo("loaded");
+        click("a.back");
+        live().until(() -> "inactive".equals(browser.findElement(By.cssSelector(
+                ".machine[data-machine='" + machine + "'] [data-unit='web@03.service']")).getDomAttribute("data-state")));
+        assertThat(js.executeScript("return window.__sameDocument")).as("no reload").isEqualTo(true);
+        screenshot("04-cluster-after-stop");
+    }
+
+    @Test
+    @Order(4)
+    void aUnitPageShowsItsFileWithSecretsMaskedAndItsJournalLive() throws Exception {
+        browser.get(ui + "#/unit/db.service");
+        String file = live().until(() -> text("#unit-file"), t -> t.contains("DB_PASSWORD"));
+        assertThat(file).contains("DB_PASSWORD=***").doesNotContain("hunter2");
+        live().until(() -> text("#journal").contains("db ready on 5432"));
+        int ticks = text("#journal").split("db tick", -1).length;
+        live().until(() -> text("#journal").split("db tick", -1).length > ticks);
+        assertThat(browser.findElement(By.cssSelector("[data-field='desired']")).getText()).isEqualTo("launched");
+        screenshot("05-unit");
+    }
+
+    @Test
+    @Order(5)
+    void theServicesViewListsEndpointsWithHealth() throws Exception {
+        click("[data-nav='services']");
+        live().until(() -> all(".service[data-service='web'] tr[data-endpoint]").size() == 5);
+        live().until(() -> all(".service[data-service='web'] tr[data-health='passing']").size() == 5);
+        screenshot("06-services");
+        click("[data-nav='loadbalancers']");
+        live().until(() -> browser.findElement(By.id("view")).getText().contains("No load balancers"));
+    }
+}
