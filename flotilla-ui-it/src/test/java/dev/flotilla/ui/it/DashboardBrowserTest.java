@@ -211,6 +211,15 @@ class DashboardBrowserTest {
         assertThat(all(".unit.group[data-template='web@.service']")).as("web@ instances grouped per machine")
                 .isNotEmpty();
         assertThat(all(".unit.group .dot[data-unit]")).hasSize(6);
+        for (Machine m : machines) {
+            // Read from /proc by the machine's own agent, whichever agent is asked (here the first one).
+            HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    ui.resolve("/v1/machines/" + m.id().substring(0, 10) + "/stats")).header("Authorization", "Bearer " + TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+            assertThat(stats.body()).contains("\"machine\":\"" + m.id() + "\"").contains("\"memoryTotalBytes\":")
+                    .doesNotContain("\"memoryTotalBytes\":0,").doesNotContain("\"cpus\":0,");
+        }
         live().until(() -> all(".stats .meter").size() == 2 * machines.size());
         live().until(() -> browser.findElement(By.id("live")).getText().equals("live"));
         screenshot("02-cluster");
@@ -263,6 +272,11 @@ class DashboardBrowserTest {
         live().until(() -> all(".service[data-service='web'] tr[data-health='passing']").size() == 5);
         screenshot("06-services");
         click("[data-nav='loadbalancers']");
-        live().until(() -> browser.findElement(By.id("view")).getText().contains("No load balancers"));
+        live().until(() -> text("#view").contains("No load balancers"));
+
+        click("[data-nav='cluster']");
+        click("#theme");
+        live().until(() -> all(".machine[data-machine]").size() == 3);
+        screenshot("07-cluster-other-theme");
     }
 }
