@@ -175,14 +175,16 @@ public final class ApiServer implements AutoCloseable {
         UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
         StatesResource states = new StatesResource(registry, settings.pageSize());
         MachinesResource machines = new MachinesResource(registry, settings.pageSize());
-        DiagnosticsForwarder forwarder = new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT,
-                FORWARD_READ_TIMEOUT, settings.token(), forwardingTls);
-        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(), forwarder);
-        MachineStatsResource machineStats = new MachineStatsResource(registry, settings.diagnostics(), forwarder);
-        LoadBalancersResource loadBalancers = new LoadBalancersResource(registry);
-        DashboardResource dashboard = new DashboardResource();
+        ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
+                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
+                        forwardingTls));
         KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
         ServicesResource services = new ServicesResource(registry);
+        MachineStatsResource machineStats = new MachineStatsResource(registry, settings.diagnostics(),
+                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
+                        forwardingTls));
+        LoadBalancersResource loadBalancers = new LoadBalancersResource(registry);
+        DashboardResource dashboard = new DashboardResource();
         DevMachinesResource dev = new DevMachinesResource(settings.devMachines(), settings.host());
         int maxBody = settings.maxBodyBytes();
 

@@ -75,7 +75,8 @@ function applyEvent(e) {
     case 'state': model.states.set(e.unit + '|' + e.machine, {
       name: e.unit, machineID: e.machine, systemdActiveState: f.active, systemdSubState: f.sub }); break;
     case 'state-removed': model.states.delete(e.unit + '|' + e.machine); break;
-    case 'machine-joined': case 'machine-left': case 'gap': resync(); break;
+    case 'machine-joined': case 'machine-left': case 'machine-drained': case 'machine-undrained': case 'gap':
+      resync(); break;
     default: break;
   }
   if (u && ['desired', 'assigned', 'moved', 'unassigned', 'state', 'state-removed'].includes(e.type)) {
