@@ -86,9 +86,11 @@ function applyEvent(e) {
 }
 
 let resyncTimer = null;
+/** Reads everything again 0.4 s from the first call: a burst of events costs one read, a steady flow one per 0.4 s. */
 function resync() {
-  clearTimeout(resyncTimer);
+  if (resyncTimer) return;
   resyncTimer = setTimeout(async () => {
+    resyncTimer = null;
     try { await loadAll(); redraw(); } catch (err) { toast(err.message); }
   }, 400);
 }
