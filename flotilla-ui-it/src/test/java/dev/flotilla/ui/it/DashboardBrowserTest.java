@@ -81,6 +81,15 @@ class DashboardBrowserTest {
             ExecStart=/bin/sh -c 'echo db ready on $PORT; while true; do echo db tick; sleep 1; done'
             """;
 
+    /** Wants a machine no one has: never placed, with the engine's reasons. */
+    private static final String PINNED = """
+            [Service]
+            ExecStart=/bin/sleep 1000
+
+            [X-Fleet]
+            MachineMetadata=machine=9
+            """;
+
     private DevCluster cluster;
     private FleetClient api;
     private ChromeDriver browser;
@@ -103,6 +112,7 @@ class DashboardBrowserTest {
             launch(String.format("web@%02d.service", i), WEB.replace("18%i", String.format("%d", 18500 + i)));
         }
         launch("db.service", DB);
+        launch("pinned.service", PINNED);
         await().atMost(Duration.ofSeconds(90)).until(() -> running().size() == 7);
         ui = endpoint.resolve("/ui");
 
@@ -211,6 +221,7 @@ class DashboardBrowserTest {
         assertThat(all(".unit.group[data-template='web@.service']")).as("web@ instances grouped per machine")
                 .isNotEmpty();
         assertThat(all(".unit.group .dot[data-unit]")).hasSize(6);
+        live().until(() -> !all(".unplaced [data-unit='pinned.service']").isEmpty());
         for (Machine m : machines) {
             // Read from /proc by the machine's own agent, whichever agent is asked (here the first one).
             HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -262,6 +273,11 @@ class DashboardBrowserTest {
         live().until(() -> text("#journal").split("db tick", -1).length > ticks);
         assertThat(browser.findElement(By.cssSelector("[data-field='desired']")).getText()).isEqualTo("launched");
         screenshot("05-unit");
+
+        click("[data-nav='cluster']");
+        click(".unplaced [data-unit='pinned.service']");
+        live().until(() -> text(".refusals").contains("metadata machine=9 does not match"));
+        assertThat(text("[data-field='machine']")).isEqualTo("not placed");
     }
 
     @Test
