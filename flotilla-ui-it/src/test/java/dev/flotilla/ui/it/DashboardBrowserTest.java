@@ -9,10 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -42,6 +45,7 @@ import dev.flotilla.api.UnitOption;
 import dev.flotilla.api.UnitState;
 import dev.flotilla.daemon.DevCluster;
 import dev.flotilla.server.ApiSettings;
+import dev.flotilla.testkit.FreePorts;
 import dev.flotilla.testkit.WorkDirs;
 import dev.flotilla.unit.UnitFile;
 
@@ -60,17 +64,39 @@ class DashboardBrowserTest {
     private static final String CHROMEDRIVER = System.getProperty("flotilla.chromedriver", "/usr/bin/chromedriver");
     private static final String TOKEN = "dashboard-test-token-0123456789";
     private static final Duration LIVE = Duration.ofSeconds(30);
+    private static final String FIRST_IP = "127.0.50.2";
 
+    /** A web server per instance (busybox httpd on its machine's address), registered as "web". */
     private static final String WEB = """
             [Unit]
             Description=Web %i
 
             [Service]
-            ExecStart=/bin/sh -c 'echo web %i up; while true; do echo tick %i; sleep 1; done'
+            ExecStart=/bin/sh -c 'mkdir -p WWW/%i && echo web %i > WWW/%i/index.html && echo web %i up && exec BUSYBOX httpd -f -p $FLOTILLA_PUBLIC_IP:PORT -h WWW/%i'
 
             [X-Service]
             Name=web
-            Port=18%i
+            Port=PORT
+            """;
+    /** {@code flotilla lb} in front of "web" as a unit on machine 1, its admin server declared for the dashboard. */
+    private static final String LB = """
+            [Unit]
+            Description=Load balancer in front of web
+
+            [Service]
+            ExecStart=JAVA -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar JAR lb --service web --listen LISTEN --mode http --admin ADMIN --check-interval 500ms --endpoint API --token-file TOKEN_FILE
+            Restart=always
+            RestartSec=1
+
+            [X-Service]
+            Name=web-lb
+            Port=ADMIN_PORT
+            Tags=flotilla-lb
+            CheckHTTP=/lb/status
+            CheckInterval=1s
+
+            [X-Fleet]
+            MachineMetadata=machine=1
             """;
     private static final String DB = """
             [Unit]
@@ -94,6 +120,7 @@ class DashboardBrowserTest {
     private FleetClient api;
     private ChromeDriver browser;
     private URI ui;
+    private URI lbUrl;
     private final Path screenshots = Path.of("target", "screenshots");
 
     @BeforeAll
@@ -104,16 +131,27 @@ class DashboardBrowserTest {
         Files.createDirectories(screenshots);
         ApiToken token = ApiToken.of(TOKEN, "the test");
         cluster = DevCluster.start(3, WorkDirs.create("dashboard"),
-                ApiSettings.on("127.0.0.1", 0).withToken(Optional.of(token)), "127.0.50.2");
+                ApiSettings.on("127.0.0.1", 0).withToken(Optional.of(token)), FIRST_IP);
         assertThat(cluster.awaitJoined(Duration.ofSeconds(30))).as("all three machines join").isTrue();
         URI endpoint = cluster.machines().getFirst().apiUrl();
         api = new FleetClient(endpoint, Duration.ofSeconds(10)).withToken(token, "the test");
+        Path work = WorkDirs.create("dashboard-units");
+        String busybox = Optional.ofNullable(System.getenv("BUSYBOX")).filter(b -> !b.isBlank()).orElse("/bin/busybox");
         for (int i = 1; i <= 6; i++) {
-            launch(String.format("web@%02d.service", i), WEB.replace("18%i", String.format("%d", 18500 + i)));
+            launch(String.format("web@%02d.service", i), WEB.replace("WWW", work.resolve("www").toString())
+                    .replace("BUSYBOX", busybox).replace("PORT", Integer.toString(FreePorts.next())));
         }
+        Path tokenFile = Files.writeString(work.resolve("token"), TOKEN);
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        int adminPort = FreePorts.next();
+        lbUrl = URI.create("http://" + FIRST_IP + ":" + FreePorts.next());
+        launch("lb.service", LB.replace("JAVA", System.getProperty("flotilla.java"))
+                .replace("JAR", System.getProperty("flotilla.jar")).replace("LISTEN", lbUrl.getAuthority())
+                .replace("ADMIN_PORT", Integer.toString(adminPort)).replace("ADMIN", FIRST_IP + ":" + adminPort)
+                .replace("API", endpoint.toString()).replace("TOKEN_FILE", tokenFile.toString()));
         launch("db.service", DB);
         launch("pinned.service", PINNED);
-        await().atMost(Duration.ofSeconds(90)).until(() -> running().size() == 7);
+        await().atMost(Duration.ofSeconds(120)).until(() -> running().size() == 8);
         ui = endpoint.resolve("/ui");
 
         ChromeOptions options = new ChromeOptions();
@@ -287,12 +325,44 @@ class DashboardBrowserTest {
         live().until(() -> all(".service[data-service='web'] tr[data-endpoint]").size() == 5);
         live().until(() -> all(".service[data-service='web'] tr[data-health='passing']").size() == 5);
         screenshot("06-services");
+    }
+
+    @Test
+    @Order(6)
+    void theLoadBalancersViewShowsTheBalancersBackendsAndRequestRates() throws Exception {
         click("[data-nav='loadbalancers']");
-        live().until(() -> text("#view").contains("No load balancers"));
+        String card = ".lb[data-lb='web-lb']";
+        live().until(() -> all(card + " tr[data-backend][data-health='passing']").size() == 5);
+        AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        Thread traffic = Thread.ofPlatform().name("dashboard-traffic").start(() -> {
+            HttpClient http = HttpClient.newHttpClient();
+            while (sending.get()) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(lbUrl.resolve("/")).timeout(
+                            Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200 && r.body().startsWith("web ")) {
+                        answered.incrementAndGet();
+                    }
+                } catch (java.io.IOException e) {
+                    // Counted by what did answer.
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            live().until(() -> Double.parseDouble(text(card + " .rate").split(" ")[0]) > 0);
+            assertThat(answered.get()).isPositive();
+            screenshot("07-loadbalancers");
+        } finally {
+            sending.set(false);
+            traffic.join(Duration.ofSeconds(30));
+        }
 
         click("[data-nav='cluster']");
         click("#theme");
         live().until(() -> all(".machine[data-machine]").size() == 3);
-        screenshot("07-cluster-other-theme");
+        screenshot("08-cluster-other-theme");
     }
 }

@@ -434,7 +434,7 @@ function lbView() {
       backends.length ? h('table', {}, h('thead', {}, h('tr', {}, ['health', 'backend', 'address', 'req/s', 'fail/s', 'active', 'requests', 'p50', 'p99', 'check'].map((c) => h('th', {}, c)))),
         h('tbody', {}, backends.map((b) => {
           const r = lbPage.rates.get(lb.url + '|' + b.id) || { rps: 0, fps: 0 };
-          return h('tr', {}, h('td', {}, h('span.pill.' + healthClass(b.health), {}, b.health)), h('td', {}, b.id),
+          return h('tr', { dataset: { backend: b.id, health: b.health } }, h('td', {}, h('span.pill.' + healthClass(b.health), {}, b.health)), h('td', {}, b.id),
             h('td.mono', {}, `${b.address}:${b.port}`), h('td.num', {}, r.rps.toFixed(1)), h('td.num', {}, r.fps.toFixed(1)),
             h('td.num', {}, b.activeConnections), h('td.num', {}, b.requests), h('td.num', {}, b.p50Ms + ' ms'),
             h('td.num', {}, b.p99Ms + ' ms'), h('td.muted.output', {}, b.check || ''));
