@@ -44,7 +44,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *
  * <p>With a token in the settings, every request must carry it ({@code Authorization: Bearer TOKEN}): one
  * without it is answered 401 before anything else is looked at. An API on an address other machines can
- * reach must have a token.
+ * reach must have a token. The one exception is the web dashboard's static files at {@code /ui}
+ * ({@link DashboardResource}): they hold no data, and the page sends the token with every request it makes.
  *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
  * (naming the unit file, line and reason), 401 without the token, 403 for a {@code /v1/kv} key among the

@@ -212,7 +212,7 @@ function unitRows(machineId, names) {
     const dots = members.map((name) => {
       const { state, sub } = stateOf(name, machineId);
       counts[state] = (counts[state] || 0) + 1;
-      return h('a.dot.' + state, { href: unitHref(name), dataset: { unit: name, state }, title: `${name}: ${sub}` });
+      return h('a.dot.' + state, { href: unitHref(name), dataset: { unit: name, state }, title: `${name}: ${sub}`, 'aria-label': `${name}: ${sub}` });
     });
     const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ');
     rows.push(h('div.unit.group', { dataset: { template } },
@@ -334,7 +334,7 @@ function unitView(name) {
         fact('desired', u.desiredState, 'desired'), fact('current', u.currentState, 'current'),
         fact('machine', m ? `${short(m.id)} · ${m.primaryIP}` : (machine ? short(machine) : 'not placed'), 'machine'),
         fact('active', live.sub, 'active'),
-        fact('since', s && s.since, 'since'), fact('main PID', s && s.mainPID, 'pid'),
+        fact('since', s && s.since ? `${s.since.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC (${ago(s.since)} ago)` : null, 'since'), fact('main PID', s && s.mainPID, 'pid'),
         fact('restarts', s ? s.restarts : null, 'restarts'), fact('last exit', s && s.lastExit, 'lastExit'),
         fact('reason', s && s.reason, 'reason'),
         unitPage.status && unitPage.status.error ? fact('status', unitPage.status.error, 'statusError') : null),
