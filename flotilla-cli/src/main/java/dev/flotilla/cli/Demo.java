@@ -138,6 +138,7 @@ final class Demo {
             out.println();
             out.println("Load balancer: " + lb);
             out.println("API: " + api);
+            out.println("Dashboard: " + api + "/ui");
             out.println();
             out.println("Try:");
             out.println("  export FLOTILLA_ENDPOINT=" + api);
@@ -254,8 +255,10 @@ final class Demo {
                 lbAnswers = true;
                 show(shown, "lb ", "answering at " + lb);
             }
-            if (lbAnswers && passing == WEB_INSTANCES) {
-                say("All " + WEB_INSTANCES + " web instances pass their checks; ready");
+            // The balancer's admin server, declared as "web-lb" (tagged flotilla-lb) for the dashboard.
+            boolean adminPassing = client.service("web-lb").endpoints().stream().anyMatch(ServiceEndpoint::isPassing);
+            if (lbAnswers && passing == WEB_INSTANCES && adminPassing) {
+                say("All " + WEB_INSTANCES + " web instances and the load balancer's admin endpoint pass their checks; ready");
                 return stopTip(states, ips);
             }
             Thread.sleep(1000);

@@ -1,24 +1,27 @@
 package dev.flotilla.daemon;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 import dev.flotilla.agent.Agent;
 import dev.flotilla.api.JournalEntry;
+import dev.flotilla.api.MachineStats;
 import dev.flotilla.api.UnitStatus;
 import dev.flotilla.runtime.LimitReport;
 import dev.flotilla.runtime.UnitOperationException;
 import dev.flotilla.server.UnitDiagnostics;
 import dev.flotilla.unit.UnitName;
 
-/** Answers the API's status, journal and inspect questions from this machine's agent. Thread-safe. */
+/** Answers the API's status, journal and inspect questions, and machine stats, from this machine's agent. Thread-safe. */
 final class AgentDiagnostics implements UnitDiagnostics {
 
     private static final int STATUS_LINES = 10;
 
     // Set once the agent exists: the API starts first, so the agent registers with the API's URL.
     private volatile Agent agent;
+    private final ProcStats proc = new ProcStats(Path.of("/proc"));
 
     void attach(Agent running) {
         this.agent = running;
@@ -43,6 +46,15 @@ final class AgentDiagnostics implements UnitDiagnostics {
                 s.since().toString(), s.reason().orElse(null), recent, s.restarts(),
                 s.lastExit().map(dev.flotilla.runtime.ProcessExit::describe).orElse(null),
                 s.limits().stream().map(LimitReport::describe).toList(), agent.unitDetails(name)));
+    }
+
+    @Override
+    public Optional<MachineStats> machineStats(String machineId) throws IOException {
+        Agent agent = this.agent;
+        if (agent == null || !agent.machineId().value().equals(machineId)) {
+            return Optional.empty();
+        }
+        return Optional.of(proc.read(machineId));
     }
 
     @Override

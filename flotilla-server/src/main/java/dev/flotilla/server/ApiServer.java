@@ -44,7 +44,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *
  * <p>With a token in the settings, every request must carry it ({@code Authorization: Bearer TOKEN}): one
  * without it is answered 401 before anything else is looked at. An API on an address other machines can
- * reach must have a token.
+ * reach must have a token. The one exception is the web dashboard's static files at {@code /ui}
+ * ({@link DashboardResource}): they hold no data, and the page sends the token with every request it makes.
  *
  * <p>Errors reach clients as fleet's {@code {"error":{"code":N,"message":"..."}}}: 400 for invalid input
  * (naming the unit file, line and reason), 401 without the token, 403 for a {@code /v1/kv} key among the
@@ -180,12 +181,18 @@ public final class ApiServer implements AutoCloseable {
                         forwardingTls));
         KvResource kv = new KvResource(registry, settings.pageSize(), settings.maxBodyBytes());
         ServicesResource services = new ServicesResource(registry);
+        MachineStatsResource machineStats = new MachineStatsResource(registry, settings.diagnostics(),
+                new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
+                        forwardingTls));
+        LoadBalancersResource loadBalancers = new LoadBalancersResource(registry);
+        DashboardResource dashboard = new DashboardResource();
         DevMachinesResource dev = new DevMachinesResource(settings.devMachines(), settings.host());
         int maxBody = settings.maxBodyBytes();
 
         Optional<Authentication> authentication = settings.token().map(Authentication::new);
         config.routes.before(ctx -> {
-            if (authentication.isPresent()) {
+            // The dashboard's files hold no data; what they fetch passes this check (DashboardResource).
+            if (authentication.isPresent() && !DashboardResource.isDashboard(ctx.path())) {
                 authentication.get().check(ctx);
             }
             if (ctx.contentLength() > maxBody) {
@@ -205,6 +212,11 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);
         config.routes.get("/v1/units/{name}/inspect", extensions::inspect);
+        config.routes.get("/v1/units/{name}/file", extensions::file);
+        config.routes.get("/v1/machines/{id}/stats", machineStats::stats);
+        config.routes.get("/v1/loadbalancers", loadBalancers::list);
+        config.routes.get(DashboardResource.PATH, dashboard::index);
+        config.routes.get(DashboardResource.PATH + "/{file}", dashboard::file);
         config.routes.get("/v1/events", streams::stream);
         config.routes.get("/v1/services", services::list);
         config.routes.get("/v1/services/{name}", services::get);

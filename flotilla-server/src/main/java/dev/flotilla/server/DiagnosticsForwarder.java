@@ -79,15 +79,31 @@ final class DiagnosticsForwarder {
         registry.units().get(unit).orElseThrow(() -> ApiFailure.notFound("unit " + unit + " does not exist"));
         ScheduleEntry entry = registry.schedule().get(unit).orElseThrow(() -> ApiFailure.notFound("unit " + unit
                 + " is not placed on any machine (load or start it first)"));
-        String id = entry.machineId().value();
         Machine machine = registry.machines().get(entry.machineId()).orElseThrow(() -> new ApiFailure(502, "unit "
-                + unit + " is placed on machine " + id + ", which is no longer in the cluster; try again once "
-                + "the engine has moved it"));
-        String where = "machine " + id + " (" + machine.apiUrl() + ")";
+                + unit + " is placed on machine " + entry.machineId().value() + ", which is no longer in the cluster; "
+                + "try again once the engine has moved it"));
         if (loopbackOnly(machine)) {
-            throw new ApiFailure(502, "unit " + unit + " runs on " + where + ", whose API listens on loopback only, so "
+            throw new ApiFailure(502, "unit " + unit + " runs on machine " + machine.id().value() + " ("
+                    + machine.apiUrl() + "), whose API listens on loopback only, so "
                     + "other machines cannot ask it; start that agent with --api ADDR:PORT and a token (docs/security.md)");
         }
+        forward(ctx, machine, ", which runs unit " + unit, pathAndQuery);
+    }
+
+    /**
+     * Answers {@code ctx} with the answer of {@code machine}'s API to {@code pathAndQuery}.
+     *
+     * @param role how error messages describe the machine after its ID and URL ({@code ", which runs unit web.service"}),
+     *     or empty
+     * @throws ApiFailure 502 when the machine fails or cannot be asked; 504 when it does not answer in time
+     */
+    void forward(Context ctx, Machine machine, String role, String pathAndQuery) {
+        String where = "machine " + machine.id().value() + " (" + machine.apiUrl() + ")";
+        if (loopbackOnly(machine)) {
+            throw new ApiFailure(502, "the API of " + where + role + " listens on loopback only, so other machines "
+                    + "cannot ask it; start that agent with --api ADDR:PORT and a token (docs/security.md)");
+        }
+        String comma = role.isEmpty() ? "" : ",";
         HttpURLConnection c = null;
         try {
             c = (HttpURLConnection) URI.create(machine.apiUrl().replaceAll("/+$", "") + pathAndQuery).toURL()
@@ -104,8 +120,7 @@ final class DiagnosticsForwarder {
             }
             int status = c.getResponseCode();
             if (status < 0) {
-                throw new ApiFailure(502, "the API of " + where + ", which runs unit " + unit
-                        + ", did not answer in HTTP");
+                throw new ApiFailure(502, "the API of " + where + role + comma + " did not answer in HTTP");
             }
             byte[] body;
             try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
@@ -113,17 +128,15 @@ final class DiagnosticsForwarder {
             }
             ctx.status(status).contentType("application/json").result(body);
         } catch (ConnectException e) {
-            throw new ApiFailure(502, "cannot reach the API of " + where + ", which runs unit " + unit + ": "
-                    + e.getMessage());
+            throw new ApiFailure(502, "cannot reach the API of " + where + role + ": " + e.getMessage());
         } catch (SocketTimeoutException e) {
-            throw new ApiFailure(504, "the API of " + where + ", which runs unit " + unit + ", did not answer within "
+            throw new ApiFailure(504, "the API of " + where + role + comma + " did not answer within "
                     + readTimeout.toMillis() + " ms");
         } catch (IOException | IllegalArgumentException e) {
             if (c != null) {
                 c.disconnect();
             }
-            throw new ApiFailure(502, "asking the API of " + where + ", which runs unit " + unit + ", failed: "
-                    + e.getMessage());
+            throw new ApiFailure(502, "asking the API of " + where + role + comma + " failed: " + e.getMessage());
         }
     }
 }

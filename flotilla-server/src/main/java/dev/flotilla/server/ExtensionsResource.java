@@ -9,6 +9,7 @@ import dev.flotilla.api.Health;
 import dev.flotilla.api.JournalEntry;
 import dev.flotilla.api.UnitPlacement;
 import dev.flotilla.api.UnitStatus;
+import dev.flotilla.api.UnitFileView;
 import dev.flotilla.registry.Leadership;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.ScheduleEntry;
@@ -60,6 +61,14 @@ final class ExtensionsResource {
                         .toList();
         Json.respond(ctx, 200, new UnitPlacement(name.name(), unit.desiredState().fleetName(),
                 entry.map(e -> e.machineId().value()).orElse(null), refusals));
+    }
+
+    /** The unit's file for people to read: secret-looking values masked line by line (docs/security.md). */
+    void file(Context ctx) throws StoreException {
+        UnitName name = UnitsResource.pathUnit(ctx);
+        UnitRecord unit = registry.units().get(name)
+                .orElseThrow(() -> ApiFailure.notFound("unit " + name + " does not exist"));
+        Json.respond(ctx, 200, new UnitFileView(name.name(), unit.hash().hex(), Redaction.file(unit.contents())));
     }
 
     /** The unit's status from this machine's agent, or from the machine running it (one hop). */

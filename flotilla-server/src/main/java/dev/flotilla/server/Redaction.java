@@ -11,8 +11,8 @@ import dev.flotilla.unit.Secrets;
 /**
  * What the API shows of running units with secret-looking values masked ({@link Secrets#redact}): status
  * reasons, limits and runtime details (a container's top processes show command lines), journal lines and
- * unit state reasons. Unit files themselves ({@code GET /fleet/v1/units/{name}})
- * are served as submitted. Stateless.
+ * unit state reasons, and unit files as the dashboard shows them ({@code GET /v1/units/{name}/file}); the files
+ * themselves ({@code GET /fleet/v1/units/{name}}) are served as submitted. Stateless.
  */
 final class Redaction {
 
@@ -35,5 +35,17 @@ final class Redaction {
     static List<JournalEntry> journal(List<JournalEntry> entries) {
         return entries.stream().map(e -> new JournalEntry(e.time(), e.machineID(), e.stream(), Secrets.redact(e.message())))
                 .toList();
+    }
+
+    /**
+     * A unit file for people to read ({@code GET /v1/units/{name}/file}): each line masked on its own, so that a
+     * quote opened in a comment ({@code # the db's password}) cannot run on into the next lines.
+     */
+    static String file(String contents) {
+        StringBuilder out = new StringBuilder(contents.length());
+        for (String line : contents.split("(?<=\n)", -1)) {
+            out.append(Secrets.redact(line));
+        }
+        return out.toString();
     }
 }

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.flotilla.api.JournalEntry;
+import dev.flotilla.api.MachineStats;
 import dev.flotilla.api.UnitStatus;
 
 /**
- * What an agent adds to its API: the status, journal and container inspect of the units its own machine runs.
+ * What an agent adds to its API: the status, journal and container inspect of the units its own machine runs, and
+ * how busy that machine is.
  * The server asks it for {@code GET /v1/units/{name}/status}, {@code /journal} and {@code /inspect}; an agent
  * whose machine does not run the
  * unit answers empty, and the server then forwards the request to the API of the machine the unit is placed on
@@ -39,6 +41,17 @@ public interface UnitDiagnostics {
      * @throws IOException when the engine cannot be asked
      */
     default Optional<String> inspect(String unit) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * How busy this machine is right now ({@code GET /v1/machines/{id}/stats}), when {@code machineId} is this
+     * agent's machine; empty otherwise (the server then forwards the question to that machine's API). Empty by
+     * default.
+     *
+     * @throws IOException when {@code /proc} cannot be read
+     */
+    default Optional<MachineStats> machineStats(String machineId) throws IOException {
         return Optional.empty();
     }
 }

@@ -28,7 +28,8 @@ final class ApiInputs {
             "/fleet/v1/state/{name}", "/fleet/v1/machines", "/v1/health", "/v1/units/{name}/placement",
             "/v1/units/{name}/status", "/v1/units/{name}/journal", "/fleet/v1/units/{name}/x", "/v1/units/{name}",
             "/fleet/v1", "/", "/fleet/v1/units/", "/v1/units//status", "/v1/kv/fuzz/{name}", "/v1/kv", "/v1/kv/{name}", "/metrics",
-            "/v1/services", "/v1/services/{name}");
+            "/v1/services", "/v1/services/{name}", "/v1/units/{name}/file", "/v1/machines/{name}/stats",
+            "/v1/loadbalancers", "/ui", "/ui/{name}");
 
     static final List<String> METHODS = List.of("GET", "GET", "GET", "PUT", "PUT", "PUT", "DELETE", "PATCH", "POST",
             "HEAD", "OPTIONS", "TRACE", "CONNECTX");

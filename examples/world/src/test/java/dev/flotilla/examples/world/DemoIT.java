@@ -136,6 +136,19 @@ class DemoIT {
             instances.add(r.headers().firstValue("X-World-Instance").orElse("(none)"));
         }
         assertThat(instances).hasSize(10).allMatch(i -> i.matches("web@(0[1-9]|10)\\.service"));
+
+        // The dashboard's view of the balancer (GET /v1/loadbalancers): its admin endpoint, and those requests.
+        JsonNode lbs = get(api + "/v1/loadbalancers").path("loadbalancers");
+        assertThat(lbs).as("%s", lbs).hasSize(1);
+        JsonNode web = lbs.get(0);
+        assertThat(web.path("service").asText()).isEqualTo("web-lb");
+        assertThat(web.path("unit").asText()).isEqualTo("lb.service");
+        assertThat(web.path("error").isNull()).as("%s", web).isTrue();
+        long served = 0;
+        for (JsonNode b : web.path("status").path("backends")) {
+            served += b.path("requests").asLong();
+        }
+        assertThat(served).as("%s", web).isGreaterThanOrEqualTo(200);
     }
 
     @Test

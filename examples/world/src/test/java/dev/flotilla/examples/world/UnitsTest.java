@@ -82,6 +82,18 @@ class UnitsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"exec/lb.service", "docker/lb.service"})
+    void theLoadBalancerDeclaresItsAdminServerForTheDashboard(String file) throws IOException {
+        UnitDefinition unit = UnitDefinition.parse(UnitName.parse("lb.service"), text(file));
+        String exec = unit.file().value("Service", "ExecStart").orElseThrow();
+        assertThat(SystemdQuoting.split(exec)).containsSubsequence("--admin", "${FLOTILLA_PUBLIC_IP}:18090");
+        assertThat(unit.file().value("X-Service", "Name")).hasValue("web-lb");
+        assertThat(unit.file().value("X-Service", "Port")).hasValue("18090");
+        assertThat(unit.file().value("X-Service", "Tags")).hasValue("flotilla-lb");
+        assertThat(unit.file().value("X-Service", "CheckHTTP")).hasValue("/lb/status");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"exec/db.service", "exec/dbhelper.service", "exec/web@.service", "docker/dbhelper.service",
             "docker/web@.container"})
     void worldJarAcceptsTheArgumentsTheUnitsGiveIt(String file) throws IOException {
