@@ -46,6 +46,7 @@ public final class BenchMain {
         int starts = 200;
         int instances = 300; // issue 3's 1,000: --instances 1000 (about 90 s; docs/benchmarks.md)
         int failoverUnits = 20;
+        Integer machines = null; // --machines: scale's hollow machines (1,000)
         Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
         int killMachines = 4;
         int leaseTtl = 5; // the agent's default
@@ -68,6 +69,7 @@ public final class BenchMain {
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
                 case "--units" -> units = Integer.parseInt(args[++i]);
+                case "--machines" -> machines = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--threads" -> lbThreads = Integer.parseInt(args[++i]);
                 case "--connections" -> lbConnections = Integer.parseInt(args[++i]);
@@ -76,6 +78,7 @@ public final class BenchMain {
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
                     System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
+                    System.out.println("  scale [--machines N (1000)] [--units N (100000)] [--runs N (3)]: hollow agents, one engine leader; placements/s and time to all active, embedded and etcd");
                     return;
                 }
                 default -> {
@@ -120,6 +123,7 @@ public final class BenchMain {
                 case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
                         jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
                         windowSeconds, settleSeconds));
+                case "scale" -> report.append(scale(smoke ? ScaleBenchmark.Settings.smoke() : ScaleBenchmark.Settings.full(machines, units, runs)));
                 case "lb" -> report.append(lb(KillBenchmark.defaultJar(), smoke ? LbBenchmark.Settings.smokeRun()
                         : LbBenchmark.Settings.full(lbThreads, lbConnections, java.time.Duration.ofSeconds(lbSeconds),
                                 runs == null ? 3 : runs)));
@@ -182,6 +186,12 @@ public final class BenchMain {
         LbBenchmark.Result result = LbBenchmark.run(jar, settings);
         return String.format(Locale.ROOT, "## Load balancer: requests through HAProxy, nginx and flotilla lb%n%n")
                 + LbBenchmark.markdown(result) + "\n";
+    }
+
+    /** Placements per second and time to every unit active, for hollow machines on each store. */
+    static String scale(ScaleBenchmark.Settings settings) throws Exception {
+        Section section = ScaleBenchmark.section(settings);
+        return "## " + section.title() + "\n\n" + section.markdown() + "\n";
     }
 
     /** Time from losing a machine to its units active elsewhere. */
