@@ -64,6 +64,13 @@ public final class ScaleBenchmark {
     /** Hollow agents per store client on etcd: agents share clients as dev mode's machines share one store. */
     static final int AGENTS_PER_ETCD_CLIENT = 50;
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * The hollow agents' lease TTL: fleet's 30 s, not the agent's default 5 s. A thousand agents'
+     * keep-alives, heartbeats and fencing checks share this JVM's cores with the engine and the store,
+     * where real machines each have their own; with 5 s on 2 loaded cores every agent fenced within
+     * 20 s of the engines' start (docs/benchmarks/notes/scale.md).
+     */
+    static final Duration HOLLOW_LEASE_TTL = Duration.ofSeconds(30);
 
     private ScaleBenchmark() {
     }
@@ -135,7 +142,7 @@ public final class ScaleBenchmark {
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < settings.runs(); i++) {
             try (EmbeddedKvStore store = EmbeddedKvStore.inMemory()) {
-                runs.add(progress("embedded", run(settings, n -> store, store, store)));
+                runs.add(progress("embedded", run(settings, n -> store, store, store, 8)));
             }
         }
         return new StoreResult("embedded, in memory", "1 store shared by every agent, the engines and the client", runs);
@@ -153,7 +160,7 @@ public final class ScaleBenchmark {
                         agentClients.add(EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint())));
                     }
                     runs.add(progress("etcd", run(settings, n -> agentClients.get(n / AGENTS_PER_ETCD_CLIENT),
-                            engineClient, benchClient)));
+                            engineClient, benchClient, 64)));
                 } finally {
                     for (KvStore client : agentClients) {
                         client.close();
@@ -202,8 +209,8 @@ public final class ScaleBenchmark {
      * One run: agents join on their clients, units are submitted, engines start, and the clock runs
      * until every unit is active.
      */
-    static Run run(Settings settings, Function<Integer, KvStore> agentStore, KvStore engineStore, KvStore benchStore)
-            throws Exception {
+    static Run run(Settings settings, Function<Integer, KvStore> agentStore, KvStore engineStore, KvStore benchStore,
+            int writers) throws Exception {
         Path dirs = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
                 : Path.of(System.getProperty("java.io.tmpdir")), "flotilla-scale-");
         HollowRuntime.Ledger ledger = new HollowRuntime.Ledger();
@@ -218,6 +225,7 @@ public final class ScaleBenchmark {
                                 "10.1." + (i / 250) + "." + (i % 250 + 1))
                         .withHostname(String.format(Locale.ROOT, "hollow-%04d", i))
                         .withMetadata(Map.of("region", region(i)))
+                        .withLeaseTtl(HOLLOW_LEASE_TTL)
                         .withRuntimes(List.of(provider));
                 Agent agent = new Agent(config);
                 agent.start();
@@ -234,9 +242,11 @@ public final class ScaleBenchmark {
                             + JOIN_TIMEOUT.toSeconds() + " s: " + agent.status());
                 }
             }
+            System.err.printf(Locale.ROOT, "scale: %,d hollow agents joined%n", agents.size());
             Registry registry = Registry.create(benchStore);
             Map<UnitName, String> units = units(settings.machines(), settings.units());
-            submit(registry, units);
+            submit(registry, units, writers);
+            System.err.printf(Locale.ROOT, "scale: %,d units submitted; the engines start%n", units.size());
 
             Set<UnitName> placed = ConcurrentHashMap.newKeySet();
             Set<UnitName> active = ConcurrentHashMap.newKeySet();
@@ -276,6 +286,10 @@ public final class ScaleBenchmark {
                 int p = placed.size();
                 int a = active.size();
                 timeline.add(new Sample(seconds, p, a));
+                if (timeline.size() % 250 == 0) {
+                    System.err.printf(Locale.ROOT, "scale: %.0f s, %,d placed, %,d active, %d fences%n", seconds, p, a,
+                            fences.get());
+                }
                 if (Double.isNaN(placedAt) && p >= units.size()) {
                     placedAt = seconds;
                 }
@@ -316,10 +330,12 @@ public final class ScaleBenchmark {
         return decisions / Math.max(1e-3, span.toNanos() / 1e9);
     }
 
-    /** Submits every unit with desired state launched, from 32 writers at once. */
-    private static void submit(Registry registry, Map<UnitName, String> units) throws Exception {
+    /**
+     * Submits every unit with desired state launched, from {@code writers} at once: 8 on the embedded
+     * store (one lock: more only queue), 64 on etcd (it commits concurrent writes with one fsync).
+     */
+    private static void submit(Registry registry, Map<UnitName, String> units, int writers) throws Exception {
         List<Map.Entry<UnitName, String>> all = new ArrayList<>(units.entrySet());
-        int writers = 32;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
