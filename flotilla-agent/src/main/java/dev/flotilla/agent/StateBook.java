@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -55,10 +54,14 @@ final class StateBook {
     int publish(Snapshot snapshot, Map<UnitName, UnitStatus> runtime, Map<UnitName, ContentHash> loaded,
             Map<UnitName, String> waiting) throws StoreException {
         SortedMap<UnitName, UnitStateRecord> wanted = records(snapshot, runtime, loaded, waiting);
-        List<UnitStateRecord> changed = wanted.values().stream()
-                .filter(record -> !record.equals(published.get(record.unit()))).toList();
-        int writes = states.publishAll(changed, leaseId); // batched: a pass that starts many units writes once
-        changed.forEach(record -> published.put(record.unit(), record));
+        int writes = 0;
+        for (UnitStateRecord record : wanted.values()) {
+            if (!record.equals(published.get(record.unit()))) {
+                states.publish(record, leaseId);
+                published.put(record.unit(), record);
+                writes++;
+            }
+        }
         for (Iterator<UnitName> it = published.keySet().iterator(); it.hasNext(); ) {
             UnitName unit = it.next();
             if (!snapshot.wanted(unit)) {

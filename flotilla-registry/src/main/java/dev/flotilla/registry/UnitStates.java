@@ -1,14 +1,11 @@
 package dev.flotilla.registry;
 
-import java.util.ArrayList;
-
 import java.util.List;
 import java.util.Objects;
 
 import dev.flotilla.registry.KeyLayout.RegistryKey;
 import dev.flotilla.store.KeyValue;
 import dev.flotilla.store.LeaseNotFoundException;
-import dev.flotilla.store.Op;
 import dev.flotilla.store.StoreException;
 import dev.flotilla.unit.UnitName;
 
@@ -37,35 +34,6 @@ public final class UnitStates {
     public boolean publish(UnitStateRecord state, long leaseId) throws StoreException {
         Objects.requireNonNull(state, "state");
         return ctx.putIfChanged(ctx.keys().state(state.unit(), state.machineId()), Codec.encode(state), leaseId);
-    }
-
-    /**
-     * Publishes states the caller knows to have changed (it keeps what it published on this lease),
-     * on {@code leaseId}, in as few transactions as the store allows (128
-     * puts each) instead of one request per state: an agent starting a hundred units publishes their
-     * states in one round trip. Unlike {@link #publish} it writes each state even when the same value
-     * is stored. Returns how many it wrote.
-     *
-     * @throws LeaseNotFoundException when the lease has expired or was revoked; the states of that
-     *     transaction (and of every later one) are not written, those of earlier ones are
-     * @throws StoreException when the store fails otherwise
-     */
-    public int publishAll(List<UnitStateRecord> states, long leaseId) throws StoreException {
-        List<Op> puts = new ArrayList<>(Math.min(states.size(), ScheduleApplier.MAX_TXN_OPS));
-        int written = 0;
-        for (UnitStateRecord state : states) {
-            puts.add(new Op.Put(ctx.keys().state(state.unit(), state.machineId()), Codec.encode(state), leaseId));
-            if (puts.size() == ScheduleApplier.MAX_TXN_OPS) {
-                ctx.store().txn(List.of(), puts, List.of());
-                written += puts.size();
-                puts = new ArrayList<>();
-            }
-        }
-        if (!puts.isEmpty()) {
-            ctx.store().txn(List.of(), puts, List.of());
-            written += puts.size();
-        }
-        return written;
     }
 
     /** Removes the state of {@code unit} on {@code machine} (the agent unloaded it). Returns whether it existed. */

@@ -108,24 +108,6 @@ abstract class MachinesAndStatesContract extends RegistryTestBase {
     }
 
     @Test
-    void manyStatesArePublishedInBatchesOnTheLeaseAndVanishWithIt() throws StoreException {
-        long lease = lease();
-        java.util.List<UnitStateRecord> states = java.util.stream.IntStream.range(0, 300)
-                .mapToObj(i -> running(unit("batch-" + i + ".service"), M1)).toList();
-        long revisionBefore = store().range(root).revision();
-
-        assertThat(registry.states().publishAll(states, lease)).isEqualTo(300);
-
-        assertThat(registry.states().list()).containsExactlyInAnyOrderElementsOf(states);
-        assertThat(store().range(root).revision() - revisionBefore).as("one revision per transaction of 128 puts")
-                .isEqualTo(3);
-        store().revokeLease(lease);
-        assertThat(registry.states().list()).isEmpty();
-        assertThatThrownBy(() -> registry.states().publishAll(states, lease)).isInstanceOf(LeaseNotFoundException.class);
-        assertThat(registry.states().publishAll(java.util.List.of(), lease())).isZero();
-    }
-
-    @Test
     void statesVanishWhenTheAgentsLeaseExpires() throws StoreException {
         long shortLease = store().grantLease(Duration.ofSeconds(2)).id();
         registry.states().publish(running(unit("a.service"), M1), shortLease);
