@@ -13,12 +13,15 @@ import dev.flotilla.store.etcd.EtcdKvStore;
 import dev.flotilla.testkit.EtcdServer;
 
 /**
- * Entry point of {@code bench/run}: runs the named benchmarks and prints their figures as
- * Markdown (and writes them to {@code --out FILE} when given).
+ * Entry point of {@code bench/run}: runs the named benchmarks (none named: all of them), each
+ * yielding a {@link Section}, and has {@link BenchPage} store it and rewrite docs/benchmarks.md.
+ * With {@code --smoke} (tiny runs) docs/ is left alone: the sections are printed, and written as a
+ * page under {@code --out DIR} when given; {@code --out DIR} without {@code --smoke} writes the page
+ * there instead of docs/.
  *
- * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N]
+ * <pre>bench/run [NAME...] [--ops N] [--runs N] [--concurrency N]
  *           [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS]
- *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]</pre>
+ *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out DIR]</pre>
  *
  * <p>{@code --runs} applies to every benchmark named; when not given each uses its own default
  * (store 5, launch 3 bulk runs, failover 10, failover-kill9 10). {@code --units} is how many units
@@ -33,10 +36,20 @@ import dev.flotilla.testkit.EtcdServer;
  */
 public final class BenchMain {
 
+    static final String USAGE = "usage: bench/run [NAME...] [--ops N] [--runs N] [--concurrency N] [--starts N] "
+            + "[--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... "
+            + "[--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out DIR]\n"
+            + "  NAME: " + String.join(", ", known()) + " (none: all, in this order)\n"
+            + "  Stores each result in docs/benchmarks/results/NAME.json, draws its charts to docs/benchmarks/ and\n"
+            + "  rewrites docs/benchmarks.md from all stored results (--out DIR: DIR instead of docs).\n"
+            + "  scale: 1,000 hollow agents, 100,000 units, one engine leader, on the embedded store and etcd (--runs 3; minutes per run)\n"
+            + "  --smoke: seconds-long runs that print their figures and leave docs/ alone (--out DIR: a page there).";
+
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
         // gRPC logs through java.util.logging; the figures are the only output wanted.
         java.util.logging.LogManager.getLogManager().reset();
         List<String> names = new ArrayList<>();
@@ -46,7 +59,6 @@ public final class BenchMain {
         int starts = 200;
         int instances = 300; // issue 3's 1,000: --instances 1000 (about 90 s; docs/benchmarks.md)
         int failoverUnits = 20;
-        Integer machines = null; // --machines: scale's hollow machines (1,000)
         Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
         int killMachines = 4;
         int leaseTtl = 5; // the agent's default
@@ -69,7 +81,6 @@ public final class BenchMain {
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
                 case "--units" -> units = Integer.parseInt(args[++i]);
-                case "--machines" -> machines = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--threads" -> lbThreads = Integer.parseInt(args[++i]);
                 case "--connections" -> lbConnections = Integer.parseInt(args[++i]);
@@ -77,8 +88,7 @@ public final class BenchMain {
                 case "--window" -> windowSeconds = Integer.parseInt(args[++i]);
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
-                    System.out.println("  scale [--machines N (1000)] [--units N (100000)] [--runs N (3)]: hollow agents, one engine leader; placements/s and time to all active, embedded and etcd");
+                    System.out.println(USAGE);
                     return;
                 }
                 default -> {
@@ -89,9 +99,6 @@ public final class BenchMain {
                     names.add(args[i]);
                 }
             }
-        }
-        if (names.isEmpty()) {
-            names.add("store");
         }
         if (smoke) {
             ops = 200;
@@ -112,36 +119,80 @@ public final class BenchMain {
         if (units != null) {
             failoverUnits = units;
         }
-        StringBuilder report = new StringBuilder();
+        Options options = new Options(smoke, ops, runs, concurrency, starts, instances, failoverUnits, killMachines,
+                leaseTtl, footprintUnits, windowSeconds, settleSeconds, lbThreads, lbConnections, lbSeconds,
+                jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : List.copyOf(jvmOptions));
         for (String name : names) {
-            switch (name) {
-                case "store" -> report.append(store(ops, runs == null ? 5 : runs, concurrency));
-                case "launch" -> report.append(launch(4, starts, instances, runs == null ? 3 : runs));
-                case "failover" -> report.append(failover(4, failoverUnits, runs == null ? 10 : runs));
-                case "failover-kill9" -> report.append(failoverKill9(KillBenchmark.defaultJar(), killMachines,
-                        failoverUnits, runs == null ? 10 : runs, leaseTtl));
-                case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
-                        jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
-                        windowSeconds, settleSeconds));
-                case "scale" -> report.append(scale(smoke ? ScaleBenchmark.Settings.smoke() : ScaleBenchmark.Settings.full(machines, units, runs)));
-                case "lb" -> report.append(lb(KillBenchmark.defaultJar(), smoke ? LbBenchmark.Settings.smokeRun()
-                        : LbBenchmark.Settings.full(lbThreads, lbConnections, java.time.Duration.ofSeconds(lbSeconds),
-                                runs == null ? 3 : runs)));
-                default -> {
-                    System.err.println("bench: unknown benchmark '" + name + "'; known: store, launch, failover, "
-                            + "failover-kill9, footprint, lb");
-                    System.exit(2);
-                }
+            if (benchmark(name, options) == null) {
+                System.err.println("bench: unknown benchmark '" + name + "'" + (BenchPage.ORDER.contains(name)
+                        ? " (planned, not written yet)" : "") + "; known: " + String.join(", ", known()));
+                System.exit(2);
             }
         }
-        System.out.print(report);
-        if (out != null) {
-            Files.writeString(out, report);
+        if (names.isEmpty()) {
+            names.addAll(known());
+        }
+        BenchPage page = smoke && out == null ? null : new BenchPage(out != null ? out : Path.of("docs"));
+        for (String name : names) {
+            String loadBefore = BenchPage.loadAverage();
+            java.time.Instant started = java.time.Instant.now();
+            Section section = benchmark(name, options).run();
+            System.out.printf("## %s%n%n%s%n%n", section.title(), section.markdown().strip());
+            if (page != null) {
+                // Stored and the page rewritten after each benchmark: a later one failing loses nothing.
+                page.store(section, started, loadBefore);
+                page.write();
+            }
+        }
+        if (page != null) {
+            System.out.println("wrote " + page.page());
         }
     }
 
+    /** The command line's settings, after {@code --smoke} shrank them. */
+    private record Options(boolean smoke, int ops, Integer runs, int concurrency, int starts, int instances,
+                           int failoverUnits, int killMachines, int leaseTtl, int footprintUnits, int windowSeconds,
+                           int settleSeconds, int lbThreads, int lbConnections, int lbSeconds,
+                           List<List<String>> jvmOptions) {
+
+        /** {@code --runs} when given, else the benchmark's own default. */
+        int runs(int byDefault) {
+            return runs == null ? byDefault : runs;
+        }
+    }
+
+    /** One benchmark, ready to run. */
+    private interface Benchmark {
+        Section run() throws Exception;
+    }
+
+    /** The benchmark called {@code name}, or null when there is none: one line per benchmark. */
+    private static Benchmark benchmark(String name, Options o) {
+        return switch (name) {
+            case "store" -> () -> store(o.ops(), o.runs(5), o.concurrency());
+            case "launch" -> () -> Section.of(name, "Launch: start to active", body(launch(4, o.starts(), o.instances(), o.runs(3))));
+            case "failover" -> () -> Section.of(name, "Failover: machine lost to its units active elsewhere", body(failover(4, o.failoverUnits(), o.runs(10))));
+            case "failover-kill9" -> () -> Section.of(name, "Failover: kill -9 of an agent process to its units active elsewhere", body(failoverKill9(KillBenchmark.defaultJar(), o.killMachines(), o.failoverUnits(), o.runs(10), o.leaseTtl())));
+            case "footprint" -> () -> Section.of(name, "Agent footprint: memory and CPU of an idle agent", body(footprint(KillBenchmark.defaultJar(), o.jvmOptions(), o.footprintUnits(), o.windowSeconds(), o.settleSeconds())));
+            case "scale" -> () -> ScaleBenchmark.section(o.smoke() ? ScaleBenchmark.Settings.smoke() : ScaleBenchmark.Settings.full(null, null, o.runs()));
+            case "lb" -> () -> lb(KillBenchmark.defaultJar(), o.smoke() ? LbBenchmark.Settings.smokeRun() : LbBenchmark.Settings.full(o.lbThreads(), o.lbConnections(), java.time.Duration.ofSeconds(o.lbSeconds()), o.runs(3)));
+            default -> null;
+        };
+    }
+
+    /** The benchmarks this harness has, in page order. */
+    static List<String> known() {
+        Options any = new Options(true, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, List.of());
+        return BenchPage.ORDER.stream().filter(name -> benchmark(name, any) != null).toList();
+    }
+
+    /** A benchmark's Markdown without its leading {@code ## heading} (the page writes the title). */
+    static String body(String markdown) {
+        return markdown.startsWith("## ") ? markdown.substring(markdown.indexOf('\n') + 1).strip() : markdown.strip();
+    }
+
     /** Measures every store backend in one run, so their figures are comparable. */
-    static String store(int ops, int runs, int concurrency) throws Exception {
+    static Section store(int ops, int runs, int concurrency) throws Exception {
         StoreBenchmark bench = new StoreBenchmark(ops, runs, concurrency);
         List<StoreBenchmark.Result> results = new ArrayList<>();
         try (KvStore store = EmbeddedKvStore.inMemory()) {
@@ -154,8 +205,7 @@ public final class BenchMain {
         try (EtcdServer etcd = EtcdServer.startNew(); KvStore store = EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint()))) {
             results.add(bench.measure("etcd 3.4, 1 member on loopback", store));
         }
-        return String.format(Locale.ROOT, "## Store: put, CAS and watch delivery%n%n")
-                + StoreBenchmark.markdown(results, ops, runs, concurrency) + "\n";
+        return StoreBenchmark.section(results, ops, runs, concurrency);
     }
 
     /** Start-to-active latency of one unit, and of many template instances at once. */
@@ -182,16 +232,8 @@ public final class BenchMain {
     }
 
     /** Requests per second and latency through each balancer, against the same 4 backends. */
-    static String lb(Path jar, LbBenchmark.Settings settings) throws Exception {
-        LbBenchmark.Result result = LbBenchmark.run(jar, settings);
-        return String.format(Locale.ROOT, "## Load balancer: requests through HAProxy, nginx and flotilla lb%n%n")
-                + LbBenchmark.markdown(result) + "\n";
-    }
-
-    /** Placements per second and time to every unit active, for hollow machines on each store. */
-    static String scale(ScaleBenchmark.Settings settings) throws Exception {
-        Section section = ScaleBenchmark.section(settings);
-        return "## " + section.title() + "\n\n" + section.markdown() + "\n";
+    static Section lb(Path jar, LbBenchmark.Settings settings) throws Exception {
+        return LbBenchmark.section(LbBenchmark.run(jar, settings));
     }
 
     /** Time from losing a machine to its units active elsewhere. */
