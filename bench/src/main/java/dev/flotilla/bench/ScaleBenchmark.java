@@ -38,6 +38,7 @@ import dev.flotilla.store.embedded.EmbeddedKvStore;
 import dev.flotilla.store.etcd.EtcdConfig;
 import dev.flotilla.store.etcd.EtcdKvStore;
 import dev.flotilla.testkit.EtcdServer;
+import dev.flotilla.testkit.WorkDirs;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -88,7 +89,7 @@ public final class ScaleBenchmark {
         /** The full benchmark: 1,000 machines, 100,000 units. */
         static Settings full(Integer machines, Integer units, Integer runs) {
             return new Settings(machines == null ? 1000 : machines, units == null ? 100_000 : units,
-                    runs == null ? 3 : runs, Duration.ofMinutes(10));
+                    runs == null ? 3 : runs, Duration.ofMinutes(5));
         }
 
         /** The seconds-long smoke run: 20 machines, 500 units, once per store. */
@@ -110,10 +111,12 @@ public final class ScaleBenchmark {
      * @param passes the leader's passes until convergence
      * @param hollowStarts starts the hollow runtimes recorded
      * @param fences agents that fenced during the run (a lost lease spoils the figures)
+     * @param converged whether every unit was active before the timeout; when not, the times are the
+     *     timeout and the timeline says how far it got
      * @param timeline placed and active over time
      */
     record Run(double placementsPerSecond, double placedSeconds, double activeSeconds, long passes, long hollowStarts,
-            int fences, List<Sample> timeline) {
+            int fences, boolean converged, List<Sample> timeline) {
     }
 
     /** Every run on one store. */
@@ -152,7 +155,7 @@ public final class ScaleBenchmark {
         List<Run> runs = new ArrayList<>();
         int clients = (settings.machines() + AGENTS_PER_ETCD_CLIENT - 1) / AGENTS_PER_ETCD_CLIENT;
         for (int i = 0; i < settings.runs(); i++) {
-            try (EtcdServer etcd = EtcdServer.startNew()) {
+            try (EtcdServer etcd = etcdOnTmpfs()) {
                 List<KvStore> agentClients = new ArrayList<>();
                 try (KvStore engineClient = EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint()));
                         KvStore benchClient = EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint()))) {
@@ -168,16 +171,40 @@ public final class ScaleBenchmark {
                 }
             }
         }
-        return new StoreResult("etcd, 1 member on loopback", clients + " clients for the agents ("
+        return new StoreResult("etcd, 1 member on loopback", "data on tmpfs; " + clients + " clients for the agents ("
                 + AGENTS_PER_ETCD_CLIENT + " agents each), 1 for the engines, 1 for the benchmark's writes and watch",
                 runs);
+    }
+
+    /**
+     * A fresh etcd whose data directory is on tmpfs ({@code /dev/shm}) when the host has one: what is
+     * measured is the scheduler, not the disk (the {@code store} benchmark measures etcd's commits). On
+     * a disk shared with builds, submitting the 100,000 units alone ran at 290 commits/s.
+     */
+    private static EtcdServer etcdOnTmpfs() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (!Files.isDirectory(shm)) {
+            return EtcdServer.startNew();
+        }
+        String previous = System.getProperty(WorkDirs.PROPERTY);
+        System.setProperty(WorkDirs.PROPERTY, Files.createDirectories(shm.resolve("flotilla-bench-scale")).toString());
+        try {
+            return EtcdServer.startNew();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(WorkDirs.PROPERTY);
+            } else {
+                System.setProperty(WorkDirs.PROPERTY, previous);
+            }
+        }
     }
 
     /** Prints one run's figures to stderr as it ends (a full run takes minutes). */
     private static Run progress(String store, Run run) {
         System.err.printf(Locale.ROOT, "scale on %s: %,.0f placements/s, all placed %.1f s, all active %.1f s, "
-                + "%d passes, %d hollow starts, %d fences%n", store, run.placementsPerSecond(), run.placedSeconds(),
-                run.activeSeconds(), run.passes(), run.hollowStarts(), run.fences());
+                + "%d passes, %d hollow starts, %d fences%s%n", store, run.placementsPerSecond(), run.placedSeconds(),
+                run.activeSeconds(), run.passes(), run.hollowStarts(), run.fences(),
+                run.converged() ? "" : " (did not converge)");
         return run;
     }
 
@@ -297,15 +324,16 @@ public final class ScaleBenchmark {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("after " + settings.convergeTimeout().toSeconds() + " s only " + p
-                            + " of " + units.size() + " units were placed and " + a + " active (" + fences.get()
-                            + " fences)");
+                    System.err.printf(Locale.ROOT, "scale: did not converge in %d s: %,d of %,d placed, %,d active%n",
+                            settings.convergeTimeout().toSeconds(), p, units.size(), a);
+                    break;
                 }
                 Thread.sleep(20);
             }
-            double activeAt = timeline.getLast().seconds();
-            return new Run(placementRate(passes), placedAt, activeAt, passes.size(), ledger.starts(), fences.get(),
-                    thin(timeline, 300));
+            Sample last = timeline.getLast();
+            boolean converged = last.active() >= units.size();
+            return new Run(placementRate(passes), Double.isNaN(placedAt) ? last.seconds() : placedAt, last.seconds(),
+                    passes.size(), ledger.starts(), fences.get(), converged, thin(timeline, 300));
         } finally {
             if (watch != null) {
                 watch.close();
@@ -404,12 +432,23 @@ public final class ScaleBenchmark {
                     r.runs().stream().map(run -> Long.toString(run.hollowStarts())).toList(),
                     r.runs().stream().mapToInt(Run::fences).sum()));
         }
+        for (StoreResult r : results) {
+            for (Run run : r.runs()) {
+                if (!run.converged()) {
+                    Sample last = run.timeline().getLast();
+                    md.append(String.format(Locale.ROOT, "%nOn %s a run did not converge within %.0f s: %,d units "
+                            + "placed, %,d active (its times above are that timeout).%n", r.store(), last.seconds(),
+                            last.placed(), last.active()));
+                }
+            }
+        }
         StoreResult etcd = results.stream().filter(r -> r.store().startsWith("etcd")).findFirst().orElse(results.getLast());
         double rate = etcd.stat(Run::placementsPerSecond).median();
         double converge = etcd.stat(Run::activeSeconds).median();
         md.append(String.format(Locale.ROOT, "%nGoal (on etcd, %,d units): at least 10,000 placements/s: %,.0f/s, %s; "
                 + "every unit active in under 60 s: %.1f s, %s.%n", settings.units(), rate,
-                rate >= 10_000 ? "met" : "not met", converge, converge < 60 ? "met" : "not met"));
+                rate >= 10_000 ? "met" : "not met", converge,
+                converge < 60 && etcd.runs().stream().allMatch(Run::converged) ? "met" : "not met"));
         return new Section("scale", "Scale: 1,000 hollow machines, 100,000 units", md.toString(), charts(results));
     }
 

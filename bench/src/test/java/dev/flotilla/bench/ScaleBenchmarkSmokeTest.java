@@ -19,6 +19,7 @@ class ScaleBenchmarkSmokeTest {
                 ScaleBenchmark.onEtcd(settings));
         for (ScaleBenchmark.StoreResult result : results) {
             ScaleBenchmark.Run run = result.runs().getFirst();
+            assertThat(run.converged()).as(result.store()).isTrue();
             assertThat(run.placementsPerSecond()).as(result.store()).isPositive();
             assertThat(run.placedSeconds()).as(result.store()).isPositive().isLessThanOrEqualTo(run.activeSeconds());
             assertThat(run.hollowStarts()).as(result.store()).isGreaterThanOrEqualTo(settings.units());
