@@ -332,6 +332,13 @@ public final class ScaleBenchmark {
             }
             Sample last = timeline.getLast();
             boolean converged = last.active() >= units.size();
+            // The leader reports a pass once it has written it all and seen its writes come back, which
+            // may be after the agents have started the units: wait (a little) for the reports.
+            long reportsDue = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (converged && passes.stream().mapToLong(r -> r.applied().size()).sum() < units.size()
+                    && System.nanoTime() < reportsDue) {
+                Thread.sleep(20);
+            }
             return new Run(placementRate(passes), Double.isNaN(placedAt) ? last.seconds() : placedAt, last.seconds(),
                     passes.size(), ledger.starts(), fences.get(), converged, thin(timeline, 300));
         } finally {
