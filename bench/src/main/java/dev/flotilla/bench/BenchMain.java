@@ -40,12 +40,14 @@ public final class BenchMain {
 
     static final String USAGE = "usage: bench/run [NAME...] [--ops N] [--runs N] [--concurrency N] [--starts N] "
             + "[--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... "
-            + "[--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out DIR]\n"
+            + "[--threads N] [--connections N] [--duration SECONDS] [--machines N] [--smoke] [--out DIR] [--page-only]\n"
             + "  NAME: " + String.join(", ", known()) + " (none: all, in this order)\n"
             + "  Stores each result in docs/benchmarks/results/NAME.json, draws its charts to docs/benchmarks/ and\n"
             + "  rewrites docs/benchmarks.md from all stored results (--out DIR: DIR instead of docs).\n"
             + "  footprint: idle agents' RSS/PSS/CPU with 0 and 100 units, before/after, AOT cache, 3 agents (--window, --jvm-opts)\n"
             + "  cli: bin/flotilla list-units (100 units), --help, --version, java -jar, java -version, p50 of --runs 20\n"
+            + "  scale: 1,000 hollow agents, 100,000 units, one engine leader, on the embedded store and etcd (--machines, --units, --runs 3; minutes per run)\n"
+            + "  --page-only: rewrite docs/benchmarks.md from the stored results and notes, run nothing.\n"
             + "  --smoke: seconds-long runs that print their figures and leave docs/ alone (--out DIR: a page there).";
 
     private BenchMain() {
@@ -62,7 +64,9 @@ public final class BenchMain {
         int starts = 200;
         int instances = 300; // issue 3's 1,000: --instances 1000 (about 90 s; docs/benchmarks.md)
         int failoverUnits = 20;
-        Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
+        Integer units = null; // --units: failover's and failover-kill9's unit count (over 4 machines), scale's total
+        Integer machines = null; // --machines: scale's hollow agents
+        boolean pageOnly = false;
         int killMachines = 4;
         int leaseTtl = 5; // the agent's default
         boolean smoke = false;
@@ -84,6 +88,8 @@ public final class BenchMain {
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
                 case "--units" -> units = Integer.parseInt(args[++i]);
+                case "--machines" -> machines = Integer.parseInt(args[++i]);
+                case "--page-only" -> pageOnly = true;
                 case "--smoke" -> smoke = true;
                 case "--threads" -> lbThreads = Integer.parseInt(args[++i]);
                 case "--connections" -> lbConnections = Integer.parseInt(args[++i]);
@@ -116,12 +122,19 @@ public final class BenchMain {
             windowSeconds = 2;
             settleSeconds = 0;
         }
+        if (pageOnly) {
+            BenchPage page = new BenchPage(out != null ? out : Path.of("docs"));
+            page.write();
+            System.out.println("wrote " + page.page() + " from the stored results");
+            return;
+        }
+        Integer scaleUnits = units;
         if (units != null) {
             failoverUnits = units;
         }
         Options options = new Options(smoke, ops, runs, concurrency, starts, instances, failoverUnits, killMachines,
                 leaseTtl, footprintUnits, windowSeconds, settleSeconds, lbThreads, lbConnections, lbSeconds,
-                List.copyOf(jvmOptions));
+                List.copyOf(jvmOptions), machines, scaleUnits);
         for (String name : names) {
             if (benchmark(name, options) == null) {
                 System.err.println("bench: unknown benchmark '" + name + "'" + (BenchPage.ORDER.contains(name)
@@ -153,7 +166,7 @@ public final class BenchMain {
     private record Options(boolean smoke, int ops, Integer runs, int concurrency, int starts, int instances,
                            int failoverUnits, int killMachines, int leaseTtl, int footprintUnits, int windowSeconds,
                            int settleSeconds, int lbThreads, int lbConnections, int lbSeconds,
-                           List<List<String>> jvmOptions) {
+                           List<List<String>> jvmOptions, Integer machines, Integer scaleUnits) {
 
         /** {@code --runs} when given, else the benchmark's own default. */
         int runs(int byDefault) {
@@ -174,6 +187,7 @@ public final class BenchMain {
             case "failover" -> () -> Section.of(name, "Failover: machine lost to its units active elsewhere", body(failover(4, o.failoverUnits(), o.runs(10))));
             case "failover-kill9" -> () -> Section.of(name, "Failover: kill -9 of an agent process to its units active elsewhere", body(failoverKill9(KillBenchmark.defaultJar(), o.killMachines(), o.failoverUnits(), o.runs(10), o.leaseTtl())));
             case "footprint" -> () -> FootprintBenchmark.section(KillBenchmark.defaultJar(), o.jvmOptions(), o.footprintUnits(), java.time.Duration.ofSeconds(o.windowSeconds()), java.time.Duration.ofSeconds(o.settleSeconds()), o.smoke());
+            case "scale" -> () -> ScaleBenchmark.section(o.smoke() ? ScaleBenchmark.Settings.smoke() : ScaleBenchmark.Settings.full(o.machines(), o.scaleUnits(), o.runs()));
             case "lb" -> () -> lb(KillBenchmark.defaultJar(), o.smoke() ? LbBenchmark.Settings.smokeRun() : LbBenchmark.Settings.full(o.lbThreads(), o.lbConnections(), java.time.Duration.ofSeconds(o.lbSeconds()), o.runs(3)));
             case "cli" -> () -> CliBenchmark.section(KillBenchmark.defaultJar(), o.smoke() ? 1 : 2, o.smoke() ? 5 : 100, o.runs(20));
             default -> null;
@@ -182,7 +196,7 @@ public final class BenchMain {
 
     /** The benchmarks this harness has, in page order. */
     static List<String> known() {
-        Options any = new Options(true, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, List.of());
+        Options any = new Options(true, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, List.of(), null, null);
         return BenchPage.ORDER.stream().filter(name -> benchmark(name, any) != null).toList();
     }
 

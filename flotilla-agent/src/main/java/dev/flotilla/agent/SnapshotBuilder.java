@@ -1,5 +1,6 @@
 package dev.flotilla.agent;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import dev.flotilla.store.StoreException;
 import dev.flotilla.unit.ContentHash;
 import dev.flotilla.unit.FleetOptions;
 import dev.flotilla.unit.MachineFacts;
+import dev.flotilla.unit.UnitDefinition;
 import dev.flotilla.unit.UnitName;
 
 /**
@@ -32,6 +34,15 @@ final class SnapshotBuilder {
     private final Runtimes runtimes;
     private final MachineFacts facts;
     private final Map<String, String> metadata;
+    /**
+     * Each wanted unit's dependencies, read from its file once per contents rather than on every
+     * pass (a pass reads every unit of the machine; at a hundred units per machine re-reading them
+     * was most of a pass's time, docs/benchmarks/notes/scale.md).
+     */
+    private final Map<UnitName, KnownDependencies> dependencies = new HashMap<>();
+
+    private record KnownDependencies(ContentHash hash, Dependencies dependencies) {
+    }
 
     SnapshotBuilder(Definitions definitions, Runtimes runtimes, MachineFacts facts, Map<String, String> metadata) {
         this.definitions = definitions;
@@ -65,6 +76,7 @@ final class SnapshotBuilder {
         keep.addAll(problems.keySet());
         keep.addAll(unresolved);
         definitions.retain(keep);
+        dependencies.keySet().retainAll(keep);
 
         TreeSet<UnitName> clusterUnits = new TreeSet<>();
         for (DesiredUnit unit : desired.values()) {
@@ -107,7 +119,7 @@ final class SnapshotBuilder {
                 DesiredUnit.Target target = state == DesiredState.LAUNCHED ? DesiredUnit.Target.LAUNCHED
                         : DesiredUnit.Target.LOADED;
                 desired.put(name, new DesiredUnit(ok.definition(), hash, target, global,
-                        Dependencies.of(ok.definition(), facts)));
+                        dependencies(name, hash, ok.definition())));
             }
             case Definitions.Resolved.Broken broken -> {
                 if (!global) {
@@ -116,6 +128,15 @@ final class SnapshotBuilder {
             }
             case Definitions.Resolved.Unavailable unavailable -> unresolved.add(name);
         }
+    }
+
+    private Dependencies dependencies(UnitName name, ContentHash hash, UnitDefinition definition) {
+        KnownDependencies known = dependencies.get(name);
+        if (known == null || !known.hash().equals(hash)) {
+            known = new KnownDependencies(hash, Dependencies.of(definition, facts));
+            dependencies.put(name, known);
+        }
+        return known.dependencies();
     }
 
     /** Whether {@code name} conflicts with one of {@code others}, in either direction (fleet checks both). */

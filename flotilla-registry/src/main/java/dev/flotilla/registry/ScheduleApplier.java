@@ -8,12 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flotilla.store.Compare;
 import dev.flotilla.store.KeyValue;
 import dev.flotilla.store.Op;
 import dev.flotilla.store.RangeResult;
 import dev.flotilla.store.StoreException;
+import dev.flotilla.store.TransientStoreException;
 import dev.flotilla.store.TxnResult;
 import dev.flotilla.unit.UnitName;
 
@@ -22,7 +28,14 @@ import dev.flotilla.unit.UnitName;
  * are cut into chunks that fit etcd's transaction limit; each chunk is one transaction whose
  * compares are every change's basis (and the leader guard). When it fails, its other branch reads
  * the compared keys back, so the stale changes are found and refused without another read, and
- * the rest is tried again. Used once, by one thread.
+ * the rest is tried again.
+ *
+ * <p>A batch of more than one chunk has up to {@value #CONCURRENT_TXNS} transactions in flight at
+ * once, on platform threads of its own (the chunks touch disjoint keys: each unit is changed once
+ * per batch). A leader placing 100,000 units otherwise waited for 3,226 transactions one after the
+ * other, each behind every agent's writes for the store's lock or etcd's round trip
+ * (docs/benchmarks/notes/scale.md). Used once, by one caller; its chunks' threads share its
+ * results under its lock.
  */
 final class ScheduleApplier {
 
@@ -34,10 +47,15 @@ final class ScheduleApplier {
 
     private final Context ctx;
     private final Compare.ModRevision guard;
-    private final List<ScheduleChange> applied = new ArrayList<>();
-    private final List<ScheduleRefusal> refused = new ArrayList<>();
-    private long revision;
-    private boolean deposed;
+    /** How many transactions of one batch may be in flight at once. */
+    static final int CONCURRENT_TXNS = 8;
+
+    private final List<ScheduleChange> applied = new ArrayList<>(); // guarded by this
+    private final List<ScheduleRefusal> refused = new ArrayList<>(); // guarded by this
+    private long revision; // guarded by this
+    private volatile boolean deposed;
+    /** Set when a chunk failed: the others take no new chunk. */
+    private volatile boolean failed;
 
     /** {@code guard}: the leader compare, or null for an unguarded batch. */
     ScheduleApplier(Context ctx, Compare.ModRevision guard) {
@@ -54,9 +72,21 @@ final class ScheduleApplier {
             }
         }
         int perTxn = (MAX_TXN_OPS - 1) / Math.max(COMPARES_PER_CHANGE, WRITES_PER_CHANGE);
+        List<List<ScheduleChange>> chunks = new ArrayList<>();
         for (int from = 0; from < changes.size(); from += perTxn) {
-            applyChunk(changes.subList(from, Math.min(changes.size(), from + perTxn)));
+            chunks.add(changes.subList(from, Math.min(changes.size(), from + perTxn)));
         }
+        if (chunks.size() == 1) {
+            applyChunk(chunks.getFirst());
+        } else if (chunks.size() > 1) {
+            applyConcurrently(chunks);
+        }
+        synchronized (this) {
+            return result(changes);
+        }
+    }
+
+    private ScheduleResult result(List<ScheduleChange> changes) {
         Map<UnitName, Integer> order = new HashMap<>();
         changes.forEach(c -> order.put(c.unit(), order.size()));
         applied.sort(Comparator.comparing(c -> order.get(c.unit())));
@@ -64,12 +94,60 @@ final class ScheduleApplier {
         return new ScheduleResult(applied, refused, revision);
     }
 
+    /** Applies the chunks from up to {@value #CONCURRENT_TXNS} threads; the first failure is thrown once all have stopped. */
+    private void applyConcurrently(List<List<ScheduleChange>> chunks) throws StoreException {
+        int threads = Math.min(CONCURRENT_TXNS, chunks.size());
+        AtomicInteger next = new AtomicInteger();
+        List<Future<Void>> workers = new ArrayList<>(threads);
+        StoreException storeFailure = null;
+        RuntimeException bug = null;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon()
+                .name("flotilla-schedule-apply-", 0).factory())) {
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < chunks.size() && !failed; i = next.getAndIncrement()) {
+                        applyChunk(chunks.get(i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> worker : workers) {
+                try {
+                    worker.get();
+                } catch (ExecutionException e) {
+                    failed = true;
+                    if (e.getCause() instanceof StoreException s) {
+                        storeFailure = storeFailure == null ? s : storeFailure; // the first one says it
+                    } else if (e.getCause() instanceof RuntimeException r) {
+                        bug = bug == null ? r : bug;
+                    } else {
+                        throw new IllegalStateException("applying schedule changes failed", e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    failed = true;
+                    Thread.currentThread().interrupt();
+                    if (storeFailure == null) {
+                        storeFailure = new TransientStoreException("interrupted while applying schedule changes", e);
+                    }
+                }
+            }
+        }
+        if (bug != null) {
+            throw bug;
+        }
+        if (storeFailure != null) {
+            throw storeFailure;
+        }
+    }
+
     private void applyChunk(List<ScheduleChange> chunk) throws StoreException {
         List<ScheduleChange> pending = new ArrayList<>(chunk);
         // Each failed round refuses at least one change, so this ends after at most chunk.size() + 1 rounds.
         while (!pending.isEmpty()) {
             if (deposed) {
-                pending.forEach(c -> refused.add(new ScheduleRefusal(c, ScheduleRefusal.Reason.NOT_LEADER)));
+                synchronized (this) {
+                    pending.forEach(c -> refused.add(new ScheduleRefusal(c, ScheduleRefusal.Reason.NOT_LEADER)));
+                }
                 return;
             }
             List<Compare> compares = new ArrayList<>();
@@ -90,11 +168,15 @@ final class ScheduleApplier {
             }
             TxnResult r = ctx.store().txn(compares, writes, readBack);
             if (r.succeeded()) {
-                applied.addAll(pending);
-                revision = r.revision();
+                synchronized (this) {
+                    applied.addAll(pending);
+                    revision = Math.max(revision, r.revision());
+                }
                 return;
             }
-            pending = stillValid(pending, r.gets());
+            synchronized (this) {
+                pending = stillValid(pending, r.gets());
+            }
         }
     }
 

@@ -5,8 +5,11 @@ import dev.flotilla.store.StoreException;
 import dev.flotilla.store.WatchEvent;
 import dev.flotilla.store.WatchListener;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Locking: {@link #publish} and {@link #closeAll} run under the store's write lock,
  * {@link #subscribe} under its read (or write) lock, so a new watch's replay and its live events
  * meet without a gap or an overlap. Watches unregister themselves from any thread.
+ *
+ * <p>Live watches are indexed by their key (or prefix), so that publishing a revision looks up the
+ * watches each event's key matches instead of offering every event to every watch: with a thousand
+ * agents on one store (two watches each) the unindexed offer loop took most of the write lock's time
+ * and starved lease renewals (docs/benchmarks/notes/scale.md).
  */
 final class WatchHub {
 
@@ -31,6 +39,12 @@ final class WatchHub {
     private final int historyLimit;
     private final Deque<RevisionEvents> history = new ArrayDeque<>();
     private final Set<WatchSubscription> live = ConcurrentHashMap.newKeySet();
+    /** Live watches of one key, by that key. */
+    private final Map<String, Set<WatchSubscription>> byKey = new ConcurrentHashMap<>();
+    /** Live prefix watches, by their prefix. */
+    private final Map<String, Set<WatchSubscription>> byPrefix = new ConcurrentHashMap<>();
+    /** Every length a watched prefix has had (never shrinks: a stale length costs one failed lookup). */
+    private final Set<Integer> prefixLengths = ConcurrentHashMap.newKeySet();
     private final AtomicLong watchIds = new AtomicLong();
     private int historyEvents;
     private long compactRevision;
@@ -58,9 +72,46 @@ final class WatchHub {
             historyEvents -= dropped.events().size();
             compactRevision = dropped.revision();
         }
-        for (WatchSubscription watch : live) {
-            watch.offer(revision, events);
+        Map<WatchSubscription, List<WatchEvent>> matched = new IdentityHashMap<>();
+        for (WatchEvent event : events) {
+            String key = event.kv().key();
+            addTo(matched, byKey.get(key), event);
+            for (int length : prefixLengths) {
+                if (length <= key.length()) {
+                    addTo(matched, byPrefix.get(key.substring(0, length)), event);
+                }
+            }
         }
+        matched.forEach((watch, mine) -> watch.offerMatched(revision, mine));
+    }
+
+    private static void addTo(Map<WatchSubscription, List<WatchEvent>> matched, Set<WatchSubscription> watches,
+            WatchEvent event) {
+        if (watches != null) {
+            for (WatchSubscription watch : watches) {
+                matched.computeIfAbsent(watch, w -> new ArrayList<>()).add(event);
+            }
+        }
+    }
+
+    private void register(WatchSubscription watch) {
+        live.add(watch);
+        (watch.isPrefix() ? byPrefix : byKey).compute(watch.key(), (k, watches) -> {
+            Set<WatchSubscription> out = watches == null ? ConcurrentHashMap.newKeySet() : watches;
+            out.add(watch);
+            return out;
+        });
+        if (watch.isPrefix()) {
+            prefixLengths.add(watch.key().length());
+        }
+    }
+
+    private void unregister(WatchSubscription watch) {
+        live.remove(watch);
+        (watch.isPrefix() ? byPrefix : byKey).computeIfPresent(watch.key(), (k, watches) -> {
+            watches.remove(watch);
+            return watches.isEmpty() ? null : watches;
+        });
     }
 
     /**
@@ -72,14 +123,14 @@ final class WatchHub {
             WatchListener listener) {
         long start = fromRevision == 0 ? currentRevision + 1 : fromRevision;
         String name = "flotilla-watch-" + watchIds.incrementAndGet() + (prefix ? " prefix " : " key ") + key;
-        WatchSubscription watch = new WatchSubscription(name, key, prefix, start, listener, live::remove);
+        WatchSubscription watch = new WatchSubscription(name, key, prefix, start, listener, this::unregister);
         if (start <= compactRevision) {
             watch.fail(new CompactedException(fromRevision, compactRevision));
         } else {
             if (start <= currentRevision) {
                 replayInto(watch, start);
             }
-            live.add(watch);
+            register(watch);
         }
         watch.start();
         return watch;

@@ -69,11 +69,18 @@ final class WatchSubscription implements Watch {
         Thread.ofPlatform().daemon().name(name).start(this::deliver);
     }
 
+    /** The key watched, or the prefix when {@link #isPrefix()}. */
+    String key() {
+        return key;
+    }
+
+    /** Whether every key starting with {@link #key()} is watched, not that key alone. */
+    boolean isPrefix() {
+        return prefix;
+    }
+
     /** Queues this watch's share of one revision's events (nothing when none match). */
     void offer(long revision, List<WatchEvent> events) {
-        if (closed || revision < startRevision) {
-            return;
-        }
         List<WatchEvent> mine = new ArrayList<>();
         for (WatchEvent event : events) {
             String k = event.kv().key();
@@ -81,9 +88,15 @@ final class WatchSubscription implements Watch {
                 mine.add(event);
             }
         }
-        if (!mine.isEmpty()) {
-            queue.add(new Signal.Events(List.copyOf(mine)));
+        offerMatched(revision, mine);
+    }
+
+    /** Queues one revision's events that the caller found to match this watch, in revision order. */
+    void offerMatched(long revision, List<WatchEvent> mine) {
+        if (closed || revision < startRevision || mine.isEmpty()) {
+            return;
         }
+        queue.add(new Signal.Events(List.copyOf(mine)));
     }
 
     /** Ends the watch with an error, delivered after what is already queued. */
