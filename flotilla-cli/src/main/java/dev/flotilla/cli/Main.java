@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
                 RestartCommand.class, DestroyCommand.class, CatCommand.class, StatusCommand.class, JournalCommand.class,
                 InspectCommand.class,
-                EventsCommand.class,
+                EventsCommand.class, DrainMachineCommands.Drain.class, DrainMachineCommands.Undrain.class,
                 AgentCommand.class, DevCommand.class, DemoCommand.class,
                 KvCommand.class, ServicesCommand.class, LbCommand.class,
                 CommandLine.HelpCommand.class},
