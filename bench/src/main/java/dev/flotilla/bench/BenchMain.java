@@ -16,7 +16,7 @@ import dev.flotilla.testkit.EtcdServer;
  * Entry point of {@code bench/run}: runs the named benchmarks and prints their figures as
  * Markdown (and writes them to {@code --out FILE} when given).
  *
- * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N]
+ * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [store-cost] [--ops N] [--runs N] [--concurrency N]
  *           [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS]
  *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]</pre>
  *
@@ -48,7 +48,7 @@ public final class BenchMain {
         int failoverUnits = 20;
         Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
         int killMachines = 4;
-        int leaseTtl = 5; // the agent's default
+        int leaseTtl = 0; // 0: the agent's default, with the previous default (5 s) as a peer
         boolean smoke = false;
         int footprintUnits = 100;
         int windowSeconds = 30;
@@ -75,7 +75,7 @@ public final class BenchMain {
                 case "--window" -> windowSeconds = Integer.parseInt(args[++i]);
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
+                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [store-cost] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
                     return;
                 }
                 default -> {
@@ -120,12 +120,14 @@ public final class BenchMain {
                 case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
                         jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
                         windowSeconds, settleSeconds));
+                case "store-cost" -> report.append(storeCost(smoke ? 2 : 4, smoke ? 3 : 50, smoke ? 3 : 100,
+                        smoke ? 2 : windowSeconds));
                 case "lb" -> report.append(lb(KillBenchmark.defaultJar(), smoke ? LbBenchmark.Settings.smokeRun()
                         : LbBenchmark.Settings.full(lbThreads, lbConnections, java.time.Duration.ofSeconds(lbSeconds),
                                 runs == null ? 3 : runs)));
                 default -> {
                     System.err.println("bench: unknown benchmark '" + name + "'; known: store, launch, failover, "
-                            + "failover-kill9, footprint, lb");
+                            + "failover-kill9, footprint, lb, store-cost");
                     System.exit(2);
                 }
             }
@@ -157,14 +159,17 @@ public final class BenchMain {
     /** Start-to-active latency of one unit, and of many template instances at once. */
     static String launch(int machines, int starts, int instances, int bulkRuns) throws Exception {
         ClusterBenchmark.LaunchResult result = ClusterBenchmark.launch(machines, starts, instances, bulkRuns);
-        return String.format(Locale.ROOT, "## Launch: start to active%n%n") + ClusterBenchmark.markdown(result) + "\n";
+        return String.format(Locale.ROOT, "## Launch: start to active%n%n") + ClusterBenchmark.section(result).markdown()
+                + "\n";
     }
 
     /** Time from {@code kill -9} of an agent process to its units active elsewhere. */
     static String failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds) throws Exception {
-        KillBenchmark.Result result = KillBenchmark.run(jar, machines, units, runs, leaseTtlSeconds);
+        // The default TTL (no flag), and the previous default (5 s) as a peer taking turns in the same run.
+        List<Integer> ttls = leaseTtlSeconds > 0 ? List.of(leaseTtlSeconds) : List.of(0, 5);
+        List<KillBenchmark.Result> results = KillBenchmark.run(jar, machines, units, runs, ttls);
         return String.format(Locale.ROOT, "## Failover: kill -9 of an agent process to its units active elsewhere%n%n")
-                + KillBenchmark.markdown(result) + "\n";
+                + KillBenchmark.section(results).markdown() + "\n";
     }
 
     /** RSS, PSS and CPU of one idle agent process, with no unit and with {@code units}, per JVM configuration. */
@@ -175,6 +180,14 @@ public final class BenchMain {
         List<FootprintBenchmark.Result> results = FootprintBenchmark.run(jar, configurations, units, window, settle);
         return String.format(Locale.ROOT, "## Agent footprint: memory and CPU of an idle agent%n%n")
                 + FootprintBenchmark.markdown(results, window, settle) + "\n";
+    }
+
+    /** Store requests per unit start, and the writes of an idle cluster, on both backends. */
+    static String storeCost(int startMachines, int starts, int idleMachines, int windowSeconds) throws Exception {
+        List<StoreCostBenchmark.Result> results = StoreCostBenchmark.run(startMachines, starts, idleMachines,
+                java.time.Duration.ofSeconds(windowSeconds));
+        return String.format(Locale.ROOT, "## Store cost: requests per unit start, writes of an idle cluster%n%n")
+                + StoreCostBenchmark.section(results, startMachines).markdown() + "\n";
     }
 
     /** Requests per second and latency through each balancer, against the same 4 backends. */

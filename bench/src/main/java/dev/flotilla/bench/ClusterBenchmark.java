@@ -270,6 +270,36 @@ final class ClusterBenchmark {
 
     // ---------------------------------------------------------------- reporting
 
+    /** The page's section for launch: the figures, whether p99 meets the goal (250 ms), and a chart. */
+    static Section section(LaunchResult r) {
+        double[] s = r.singleMillis();
+        Stats single = Stats.of(s);
+        double p99 = Stats.quantile(s, 0.99);
+        String goal = String.format(Locale.ROOT, "**Goal**: 1 unit start → active, p99 under 250 ms: **%,.1f ms** "
+                + "(p50 %,.1f ms, %d starts): %s.%n%n", p99, single.median(), s.length, p99 < 250 ? "met" : "missed");
+        List<Chart.Bar> bars = List.of(new Chart.Bar("1 unit: start → active", "p50", single.median(), single.min(),
+                single.max()), new Chart.Bar("1 unit: start → active", "p99", p99, single.min(), single.max()));
+        return new Section("launch", "Launch: start to active", goal + markdown(r), List.of(Chart.bars("single",
+                "start → active of one exec unit (error bars: min..max of the starts)", "", "ms", bars)));
+    }
+
+    /** The page's section for failover (a machine lost in process): the figures and a chart. */
+    static Section section(FailoverResult r) {
+        List<Chart.Bar> bars = new ArrayList<>();
+        Map<String, double[]> rows = new java.util.LinkedHashMap<>();
+        rows.put("loss → expired", r.lossToExpiryMillis());
+        rows.put("expired → active", r.expiryToActiveMillis());
+        rows.put("loss → active", r.lossToActiveMillis());
+        rows.forEach((group, samples) -> {
+            Stats st = Stats.of(samples);
+            bars.add(new Chart.Bar(group, "p50", st.median(), st.min(), st.max()));
+            bars.add(new Chart.Bar(group, "p99", Stats.quantile(samples, 0.99), st.min(), st.max()));
+        });
+        return new Section("failover", "Failover: machine lost to its units active elsewhere", markdown(r),
+                List.of(Chart.bars("loss-to-active", "machine lost → its units active elsewhere (error bars: min..max "
+                        + "of the runs)", "interval", "ms", bars)));
+    }
+
     static String markdown(LaunchResult r) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d machines (in-process dev cluster), real `/bin/sleep` processes; "
