@@ -48,7 +48,8 @@ public final class BenchMain {
         int failoverUnits = 20;
         Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
         int killMachines = 4;
-        int leaseTtl = 0; // 0: the agent's default, with the previous default (5 s) as a peer
+        int leaseTtl = 0; // 0: the agent's default
+        int peerLeaseTtl = 0; // failover-kill9's peer (e.g. 5, the previous default), runs taking turns; 0: none
         boolean smoke = false;
         int footprintUnits = 100;
         int windowSeconds = 30;
@@ -67,6 +68,7 @@ public final class BenchMain {
                 case "--starts" -> starts = Integer.parseInt(args[++i]);
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
+                case "--peer-lease-ttl" -> peerLeaseTtl = Integer.parseInt(args[++i]);
                 case "--units" -> units = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--threads" -> lbThreads = Integer.parseInt(args[++i]);
@@ -75,7 +77,7 @@ public final class BenchMain {
                 case "--window" -> windowSeconds = Integer.parseInt(args[++i]);
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [store-cost] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
+                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [store-cost] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--peer-lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
                     return;
                 }
                 default -> {
@@ -116,7 +118,7 @@ public final class BenchMain {
                 case "launch" -> report.append(launch(4, starts, instances, runs == null ? 3 : runs));
                 case "failover" -> report.append(failover(4, failoverUnits, runs == null ? 10 : runs));
                 case "failover-kill9" -> report.append(failoverKill9(KillBenchmark.defaultJar(), killMachines,
-                        failoverUnits, runs == null ? 10 : runs, leaseTtl));
+                        failoverUnits, runs == null ? 20 : runs, leaseTtl, peerLeaseTtl));
                 case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
                         jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
                         windowSeconds, settleSeconds));
@@ -164,9 +166,10 @@ public final class BenchMain {
     }
 
     /** Time from {@code kill -9} of an agent process to its units active elsewhere. */
-    static String failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds) throws Exception {
-        // The default TTL (no flag), and the previous default (5 s) as a peer taking turns in the same run.
-        List<Integer> ttls = leaseTtlSeconds > 0 ? List.of(leaseTtlSeconds) : List.of(0, 5);
+    static String failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds, int peerLeaseTtl)
+            throws Exception {
+        // --lease-ttl S, else the agent's default (no flag); --peer-lease-ttl P adds P as a peer taking turns.
+        List<Integer> ttls = peerLeaseTtl > 0 ? List.of(leaseTtlSeconds, peerLeaseTtl) : List.of(leaseTtlSeconds);
         List<KillBenchmark.Result> results = KillBenchmark.run(jar, machines, units, runs, ttls);
         return String.format(Locale.ROOT, "## Failover: kill -9 of an agent process to its units active elsewhere%n%n")
                 + KillBenchmark.section(results).markdown() + "\n";
