@@ -28,7 +28,8 @@ import dev.flotilla.store.WatchListener;
  * {@code put}, {@code delete}, {@code txn}, {@code watch}, {@code keep-alive}, ...), and every key written, by kind
  * and the key's first component under the registry root ({@code put states/}, {@code txn-put schedule/}), so that
  * the store-cost benchmark can say what a unit start costs and who writes while the cluster is idle. A transaction
- * counts once as {@code txn} (or {@code txn-read} when it only reads) and each write of its chosen branch once more.
+ * counts once as {@code txn} when the branch its compares chose writes, else as {@code txn-read} (a compare-and-skip
+ * of an unchanged value), and each write of that branch once more by key.
  * Thread-safe.
  */
 final class CountingKvStore implements KvStore {
@@ -143,11 +144,18 @@ final class CountingKvStore implements KvStore {
 
     @Override
     public TxnResult txn(List<Compare> compares, List<Op> then, List<Op> otherwise) throws StoreException {
-        boolean writes = then.stream().anyMatch(o -> !(o instanceof Op.Get))
-                || otherwise.stream().anyMatch(o -> !(o instanceof Op.Get));
-        count(writes ? "txn" : "txn-read");
-        TxnResult result = store.txn(compares, then, otherwise);
-        for (Op op : result.succeeded() ? then : otherwise) {
+        TxnResult result;
+        try {
+            result = store.txn(compares, then, otherwise);
+        } catch (StoreException | RuntimeException e) {
+            count("txn-failed");
+            throw e;
+        }
+        List<Op> chosen = result.succeeded() ? then : otherwise;
+        // A transaction that only read (a compare that chose a branch of gets, as the registry's writes of an
+        // unchanged value do) wrote nothing: etcd's revision does not move.
+        count(chosen.stream().allMatch(o -> o instanceof Op.Get) ? "txn-read" : "txn");
+        for (Op op : chosen) {
             switch (op) {
                 case Op.Put p -> wrote("txn-put", p.key());
                 case Op.Delete d -> wrote("txn-delete", d.key());
