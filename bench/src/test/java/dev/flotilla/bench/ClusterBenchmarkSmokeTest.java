@@ -16,8 +16,8 @@ class ClusterBenchmarkSmokeTest {
 
         assertThat(section.name()).isEqualTo("launch");
         assertThat(section.markdown()).contains("**Goal**", "| 1 unit: start → active | ", "| 10 template instances: ",
-                "| CPU time of the cluster's JVM", "Agents fenced ");
-        assertThat(section.markdown().lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(4);
+                "| CPU time of the cluster's JVM", "Agents fenced ", "| of which start → placed");
+        assertThat(section.markdown().lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(5);
         assertThat(section.charts()).singleElement().satisfies(c -> assertThat(c.bars()).hasSize(2)
                 .allSatisfy(b -> assertThat(b.median()).isPositive()));
     }
