@@ -13,15 +13,19 @@ import dev.flotilla.store.etcd.EtcdKvStore;
 import dev.flotilla.testkit.EtcdServer;
 
 /**
- * Entry point of {@code bench/run}: runs the named benchmarks and prints their figures as
- * Markdown (and writes them to {@code --out FILE} when given).
+ * Entry point of {@code bench/run}: runs the named benchmarks (none named: all of them), each
+ * yielding a {@link Section}, and has {@link BenchPage} store it and rewrite docs/benchmarks.md.
+ * With {@code --smoke} (tiny runs) docs/ is left alone: the sections are printed, and written as a
+ * page under {@code --out DIR} when given; {@code --out DIR} without {@code --smoke} writes the page
+ * there instead of docs/.
  *
- * <pre>bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [store-cost] [--ops N] [--runs N] [--concurrency N]
+ * <pre>bench/run [NAME...] [--ops N] [--runs N] [--concurrency N]
  *           [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS]
- *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]</pre>
+ *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out DIR]</pre>
  *
  * <p>{@code --runs} applies to every benchmark named; when not given each uses its own default
- * (store 5, launch 3 bulk runs, failover 10, failover-kill9 10). {@code --units} is how many units
+ * (store 5, launch 3 bulk runs, failover 10, failover-kill9 20). {@code store-cost} counts the store requests of
+ * 50 unit starts on 4 machines and the writes of 100 idle machines over {@code --window} seconds, on both backends. {@code --units} is how many units
  * failover and failover-kill9 spread over their machines (20 unless given; 8 with {@code --smoke}).
  * {@code footprint} measures one idle agent process with 0 units, then with 100 ({@code --units} does not
  * apply), in an idle window of {@code --window} seconds (30), once per JVM configuration: each
@@ -33,10 +37,19 @@ import dev.flotilla.testkit.EtcdServer;
  */
 public final class BenchMain {
 
+    static final String USAGE = "usage: bench/run [NAME...] [--ops N] [--runs N] [--concurrency N] [--starts N] "
+            + "[--instances N] [--units N] [--lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... "
+            + "[--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out DIR]\n"
+            + "  NAME: " + String.join(", ", known()) + " (none: all, in this order)\n"
+            + "  Stores each result in docs/benchmarks/results/NAME.json, draws its charts to docs/benchmarks/ and\n"
+            + "  rewrites docs/benchmarks.md from all stored results (--out DIR: DIR instead of docs).\n"
+            + "  --smoke: seconds-long runs that print their figures and leave docs/ alone (--out DIR: a page there).";
+
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
         // gRPC logs through java.util.logging; the figures are the only output wanted.
         java.util.logging.LogManager.getLogManager().reset();
         List<String> names = new ArrayList<>();
@@ -48,8 +61,7 @@ public final class BenchMain {
         int failoverUnits = 20;
         Integer units = null; // --units: failover's and failover-kill9's unit count, spread over the 4 machines
         int killMachines = 4;
-        int leaseTtl = 0; // 0: the agent's default
-        int peerLeaseTtl = 0; // failover-kill9's peer (e.g. 5, the previous default), runs taking turns; 0: none
+        int leaseTtl = 0; // 0: the agent's default (no --lease-ttl flag)
         boolean smoke = false;
         int footprintUnits = 100;
         int windowSeconds = 30;
@@ -68,7 +80,6 @@ public final class BenchMain {
                 case "--starts" -> starts = Integer.parseInt(args[++i]);
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
                 case "--lease-ttl" -> leaseTtl = Integer.parseInt(args[++i]);
-                case "--peer-lease-ttl" -> peerLeaseTtl = Integer.parseInt(args[++i]);
                 case "--units" -> units = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--threads" -> lbThreads = Integer.parseInt(args[++i]);
@@ -77,7 +88,7 @@ public final class BenchMain {
                 case "--window" -> windowSeconds = Integer.parseInt(args[++i]);
                 case "--jvm-opts" -> jvmOptions.add(args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run [store] [launch] [failover] [failover-kill9] [footprint] [lb] [store-cost] [--ops N] [--runs N] [--concurrency N] [--starts N] [--instances N] [--units N] [--lease-ttl SECONDS] [--peer-lease-ttl SECONDS] [--window SECONDS] [--jvm-opts \"OPTS\"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out FILE]");
+                    System.out.println(USAGE);
                     return;
                 }
                 default -> {
@@ -88,9 +99,6 @@ public final class BenchMain {
                     names.add(args[i]);
                 }
             }
-        }
-        if (names.isEmpty()) {
-            names.add("store");
         }
         if (smoke) {
             ops = 200;
@@ -111,37 +119,80 @@ public final class BenchMain {
         if (units != null) {
             failoverUnits = units;
         }
-        StringBuilder report = new StringBuilder();
+        Options options = new Options(smoke, ops, runs, concurrency, starts, instances, failoverUnits, killMachines,
+                leaseTtl, footprintUnits, windowSeconds, settleSeconds, lbThreads, lbConnections, lbSeconds,
+                jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : List.copyOf(jvmOptions));
         for (String name : names) {
-            switch (name) {
-                case "store" -> report.append(store(ops, runs == null ? 5 : runs, concurrency));
-                case "launch" -> report.append(launch(4, starts, instances, runs == null ? 3 : runs));
-                case "failover" -> report.append(failover(4, failoverUnits, runs == null ? 10 : runs));
-                case "failover-kill9" -> report.append(failoverKill9(KillBenchmark.defaultJar(), killMachines,
-                        failoverUnits, runs == null ? 20 : runs, leaseTtl, peerLeaseTtl));
-                case "footprint" -> report.append(footprint(KillBenchmark.defaultJar(),
-                        jvmOptions.isEmpty() ? FootprintBenchmark.CONFIGURATIONS : jvmOptions, footprintUnits,
-                        windowSeconds, settleSeconds));
-                case "store-cost" -> report.append(storeCost(smoke ? 2 : 4, smoke ? 3 : 50, smoke ? 3 : 100,
-                        smoke ? 2 : windowSeconds));
-                case "lb" -> report.append(lb(KillBenchmark.defaultJar(), smoke ? LbBenchmark.Settings.smokeRun()
-                        : LbBenchmark.Settings.full(lbThreads, lbConnections, java.time.Duration.ofSeconds(lbSeconds),
-                                runs == null ? 3 : runs)));
-                default -> {
-                    System.err.println("bench: unknown benchmark '" + name + "'; known: store, launch, failover, "
-                            + "failover-kill9, footprint, lb, store-cost");
-                    System.exit(2);
-                }
+            if (benchmark(name, options) == null) {
+                System.err.println("bench: unknown benchmark '" + name + "'" + (BenchPage.ORDER.contains(name)
+                        ? " (planned, not written yet)" : "") + "; known: " + String.join(", ", known()));
+                System.exit(2);
             }
         }
-        System.out.print(report);
-        if (out != null) {
-            Files.writeString(out, report);
+        if (names.isEmpty()) {
+            names.addAll(known());
+        }
+        BenchPage page = smoke && out == null ? null : new BenchPage(out != null ? out : Path.of("docs"));
+        for (String name : names) {
+            String loadBefore = BenchPage.loadAverage();
+            java.time.Instant started = java.time.Instant.now();
+            Section section = benchmark(name, options).run();
+            System.out.printf("## %s%n%n%s%n%n", section.title(), section.markdown().strip());
+            if (page != null) {
+                // Stored and the page rewritten after each benchmark: a later one failing loses nothing.
+                page.store(section, started, loadBefore);
+                page.write();
+            }
+        }
+        if (page != null) {
+            System.out.println("wrote " + page.page());
         }
     }
 
+    /** The command line's settings, after {@code --smoke} shrank them. */
+    private record Options(boolean smoke, int ops, Integer runs, int concurrency, int starts, int instances,
+                           int failoverUnits, int killMachines, int leaseTtl, int footprintUnits, int windowSeconds,
+                           int settleSeconds, int lbThreads, int lbConnections, int lbSeconds,
+                           List<List<String>> jvmOptions) {
+
+        /** {@code --runs} when given, else the benchmark's own default. */
+        int runs(int byDefault) {
+            return runs == null ? byDefault : runs;
+        }
+    }
+
+    /** One benchmark, ready to run. */
+    private interface Benchmark {
+        Section run() throws Exception;
+    }
+
+    /** The benchmark called {@code name}, or null when there is none: one line per benchmark. */
+    private static Benchmark benchmark(String name, Options o) {
+        return switch (name) {
+            case "store" -> () -> store(o.ops(), o.runs(5), o.concurrency());
+            case "launch" -> () -> launch(4, o.starts(), o.instances(), o.runs(3));
+            case "failover" -> () -> failover(4, o.failoverUnits(), o.runs(10));
+            case "failover-kill9" -> () -> failoverKill9(KillBenchmark.defaultJar(), o.killMachines(), o.failoverUnits(), o.runs(20), o.leaseTtl());
+            case "footprint" -> () -> Section.of(name, "Agent footprint: memory and CPU of an idle agent", body(footprint(KillBenchmark.defaultJar(), o.jvmOptions(), o.footprintUnits(), o.windowSeconds(), o.settleSeconds())));
+            case "store-cost" -> () -> storeCost(o.smoke() ? 2 : 4, o.smoke() ? 3 : 50, o.smoke() ? 3 : 100, o.smoke() ? 2 : o.windowSeconds());
+            case "lb" -> () -> lb(KillBenchmark.defaultJar(), o.smoke() ? LbBenchmark.Settings.smokeRun() : LbBenchmark.Settings.full(o.lbThreads(), o.lbConnections(), java.time.Duration.ofSeconds(o.lbSeconds()), o.runs(3)));
+            default -> null;
+        };
+    }
+
+    /** The benchmarks this harness has, in page order. */
+    static List<String> known() {
+        Options any = new Options(true, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, List.of());
+        return BenchPage.ORDER.stream().filter(name -> benchmark(name, any) != null).toList();
+    }
+
+    /** A benchmark's Markdown without its leading {@code ## heading} (the page writes the title). */
+    static String body(String markdown) {
+        return markdown.startsWith("## ") ? markdown.substring(markdown.indexOf('\n') + 1).strip() : markdown.strip();
+    }
+
     /** Measures every store backend in one run, so their figures are comparable. */
-    static String store(int ops, int runs, int concurrency) throws Exception {
+    static Section store(int ops, int runs, int concurrency) throws Exception {
         StoreBenchmark bench = new StoreBenchmark(ops, runs, concurrency);
         List<StoreBenchmark.Result> results = new ArrayList<>();
         try (KvStore store = EmbeddedKvStore.inMemory()) {
@@ -154,25 +205,23 @@ public final class BenchMain {
         try (EtcdServer etcd = EtcdServer.startNew(); KvStore store = EtcdKvStore.connect(EtcdConfig.of(etcd.endpoint()))) {
             results.add(bench.measure("etcd 3.4, 1 member on loopback", store));
         }
-        return String.format(Locale.ROOT, "## Store: put, CAS and watch delivery%n%n")
-                + StoreBenchmark.markdown(results, ops, runs, concurrency) + "\n";
+        return StoreBenchmark.section(results, ops, runs, concurrency);
     }
 
     /** Start-to-active latency of one unit, and of many template instances at once. */
-    static String launch(int machines, int starts, int instances, int bulkRuns) throws Exception {
-        ClusterBenchmark.LaunchResult result = ClusterBenchmark.launch(machines, starts, instances, bulkRuns);
-        return String.format(Locale.ROOT, "## Launch: start to active%n%n") + ClusterBenchmark.section(result).markdown()
-                + "\n";
+    static Section launch(int machines, int starts, int instances, int bulkRuns) throws Exception {
+        return ClusterBenchmark.section(ClusterBenchmark.launch(machines, starts, instances, bulkRuns));
     }
 
-    /** Time from {@code kill -9} of an agent process to its units active elsewhere. */
-    static String failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds, int peerLeaseTtl)
-            throws Exception {
-        // --lease-ttl S, else the agent's default (no flag); --peer-lease-ttl P adds P as a peer taking turns.
-        List<Integer> ttls = peerLeaseTtl > 0 ? List.of(leaseTtlSeconds, peerLeaseTtl) : List.of(leaseTtlSeconds);
-        List<KillBenchmark.Result> results = KillBenchmark.run(jar, machines, units, runs, ttls);
-        return String.format(Locale.ROOT, "## Failover: kill -9 of an agent process to its units active elsewhere%n%n")
-                + KillBenchmark.section(results).markdown() + "\n";
+    /** Time from {@code kill -9} of an agent process to its units active elsewhere ({@code leaseTtl} 0: the default). */
+    static Section failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds) throws Exception {
+        return KillBenchmark.section(KillBenchmark.run(jar, machines, units, runs, List.of(leaseTtlSeconds)));
+    }
+
+    /** Store requests per unit start and the writes of an idle cluster, on the embedded store and on etcd. */
+    static Section storeCost(int startMachines, int starts, int idleMachines, int windowSeconds) throws Exception {
+        return StoreCostBenchmark.section(StoreCostBenchmark.run(startMachines, starts, idleMachines,
+                java.time.Duration.ofSeconds(windowSeconds)), startMachines);
     }
 
     /** RSS, PSS and CPU of one idle agent process, with no unit and with {@code units}, per JVM configuration. */
@@ -185,25 +234,13 @@ public final class BenchMain {
                 + FootprintBenchmark.markdown(results, window, settle) + "\n";
     }
 
-    /** Store requests per unit start, and the writes of an idle cluster, on both backends. */
-    static String storeCost(int startMachines, int starts, int idleMachines, int windowSeconds) throws Exception {
-        List<StoreCostBenchmark.Result> results = StoreCostBenchmark.run(startMachines, starts, idleMachines,
-                java.time.Duration.ofSeconds(windowSeconds));
-        return String.format(Locale.ROOT, "## Store cost: requests per unit start, writes of an idle cluster%n%n")
-                + StoreCostBenchmark.section(results, startMachines).markdown() + "\n";
-    }
-
     /** Requests per second and latency through each balancer, against the same 4 backends. */
-    static String lb(Path jar, LbBenchmark.Settings settings) throws Exception {
-        LbBenchmark.Result result = LbBenchmark.run(jar, settings);
-        return String.format(Locale.ROOT, "## Load balancer: requests through HAProxy, nginx and flotilla lb%n%n")
-                + LbBenchmark.markdown(result) + "\n";
+    static Section lb(Path jar, LbBenchmark.Settings settings) throws Exception {
+        return LbBenchmark.section(LbBenchmark.run(jar, settings));
     }
 
     /** Time from losing a machine to its units active elsewhere. */
-    static String failover(int machines, int units, int runs) throws Exception {
-        ClusterBenchmark.FailoverResult result = ClusterBenchmark.failover(machines, units, runs);
-        return String.format(Locale.ROOT, "## Failover: machine lost to its units active elsewhere%n%n")
-                + ClusterBenchmark.markdown(result) + "\n";
+    static Section failover(int machines, int units, int runs) throws Exception {
+        return ClusterBenchmark.section(ClusterBenchmark.failover(machines, units, runs));
     }
 }

@@ -312,8 +312,8 @@ final class ClusterBenchmark {
         double[] s = r.singleMillis();
         Stats single = Stats.of(s);
         double p99 = Stats.quantile(s, 0.99);
-        String goal = String.format(Locale.ROOT, "**Goal**: 1 unit start → active, p99 under 250 ms: **%,.1f ms** "
-                + "(p50 %,.1f ms, %d starts): %s.%n%n", p99, single.median(), s.length, p99 < 250 ? "met" : "missed");
+        String goal = String.format(Locale.ROOT, "Result: 1 unit start → active p99 %,.1f ms (p50 %,.1f ms, %d starts), "
+                + "goal %s.%n%n", p99, single.median(), s.length, p99 < 250 ? "met" : "missed");
         List<Chart.Bar> bars = List.of(new Chart.Bar("1 unit: start → active", "p50", single.median(), single.min(),
                 single.max()), new Chart.Bar("1 unit: start → active", "p99", p99, single.min(), single.max()));
         return new Section("launch", "Launch: start to active", goal + markdown(r), List.of(Chart.bars("single",
@@ -332,7 +332,12 @@ final class ClusterBenchmark {
             bars.add(new Chart.Bar(group, "p50", st.median(), st.min(), st.max()));
             bars.add(new Chart.Bar(group, "p99", Stats.quantile(samples, 0.99), st.min(), st.max()));
         });
-        return new Section("failover", "Failover: machine lost to its units active elsewhere", markdown(r),
+        double[] total = r.lossToActiveMillis();
+        double p99 = Stats.quantile(total, 0.99);
+        String result = String.format(Locale.ROOT, "Result: machine lost → its units active elsewhere p99 %,.0f ms "
+                + "(p50 %,.0f ms, %d runs), goal %s.%n%n", p99, Stats.of(total).median(), total.length,
+                p99 < 5000 ? "met" : "missed");
+        return new Section("failover", "Failover: machine lost to its units active elsewhere", result + markdown(r),
                 List.of(Chart.bars("loss-to-active", "machine lost → its units active elsewhere (error bars: min..max "
                         + "of the runs)", "interval", "ms", bars)));
     }

@@ -410,7 +410,7 @@ final class LbBenchmark {
                         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                                 .connectTimeout(Duration.ofSeconds(5)).build()) {
                             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
-                            while (System.nanoTime() < end) {
+                            do { // at least one request per connection, however late the thread starts
                                 long sent = System.nanoTime();
                                 try {
                                     HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -424,7 +424,7 @@ final class LbBenchmark {
                                     latencies = Arrays.copyOf(latencies, n * 2);
                                 }
                                 latencies[n++] = (System.nanoTime() - sent) / 1_000;
-                            }
+                            } while (System.nanoTime() < end);
                         }
                         return Arrays.copyOf(latencies, n);
                     }));
@@ -452,6 +452,43 @@ final class LbBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("a load worker failed", e);
         }
+    }
+
+    /**
+     * The page section: a one-line result (flotilla lb as a ratio to HAProxy in the same run), the
+     * table, and two charts: requests/s per balancer and mode with their spread, and p50/p99 latency.
+     */
+    static Section section(Result r) {
+        StringBuilder result = new StringBuilder();
+        for (Row row : r.rows()) {
+            if (row.target().startsWith("Flotilla") && row.unavailable() == null) {
+                r.rows().stream().filter(h -> h.target().startsWith("HAProxy") && h.mode().equals(row.mode())
+                                && h.unavailable() == null).findFirst()
+                        .ifPresent(h -> result.append(result.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
+                                "%s %.2f× HAProxy's requests/s", row.mode(), row.medianRps() / h.medianRps())));
+            }
+        }
+        String md = (result.isEmpty() ? "" : "Result: flotilla lb " + result + " (median of runs, same run).\n\n")
+                + markdown(r);
+        List<Chart.Bar> rps = new ArrayList<>();
+        List<Chart.Bar> latency = new ArrayList<>();
+        for (Row row : r.rows()) {
+            if (row.unavailable() != null) {
+                continue;
+            }
+            String target = row.target().replaceAll(" \\(.*\\)$", "");
+            rps.add(Chart.Bar.of(target, row.mode(), Stats.of(row.samples().stream()
+                    .mapToDouble(Sample::requestsPerSecond).toArray())));
+            latency.add(Chart.Bar.of(target + ", " + row.mode(), "p50", Stats.of(row.samples().stream()
+                    .mapToDouble(s -> s.p50Micros() / 1000).toArray())));
+            latency.add(Chart.Bar.of(target + ", " + row.mode(), "p99", Stats.of(row.samples().stream()
+                    .mapToDouble(s -> s.p99Micros() / 1000).toArray())));
+        }
+        return new Section("lb", "Load balancer: requests through HAProxy, nginx and flotilla lb", md, List.of(
+                Chart.bars("requests", "Requests per second through each balancer (median, whiskers cover min..max)",
+                        "target", "requests/s", rps),
+                Chart.bars("latency", "Latency through each balancer (median of runs, whiskers cover min..max)",
+                        "target, mode", "ms", latency)));
     }
 
     static String markdown(Result r) {

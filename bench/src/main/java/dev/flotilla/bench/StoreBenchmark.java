@@ -190,6 +190,49 @@ final class StoreBenchmark {
         return count / ((System.nanoTime() - startNanos) / 1e9);
     }
 
+    /**
+     * The page section: the table, the embedded store's ratios to etcd (the peer measured in the
+     * same run), and two charts: throughput per operation and backend, and watch latency.
+     */
+    static Section section(List<Result> results, int ops, int runs, int concurrency) {
+        StringBuilder md = new StringBuilder(markdown(results, ops, runs, concurrency));
+        Result etcd = results.stream().filter(r -> r.backend().startsWith("etcd")).findFirst().orElse(null);
+        if (etcd != null) {
+            md.append("\nRatios to etcd in the same run (medians):\n\n| backend | put, 1 client | put, ").append(concurrency)
+                    .append(" clients | CAS create | CAS increment | watch delivery |\n|---|---|---|---|---|---|\n");
+            for (Result r : results) {
+                if (r != etcd) {
+                    md.append(String.format(Locale.ROOT, "| %s | %.1f× | %.1f× | %.1f× | %.1f× | %.1f× |%n", r.backend(),
+                            r.putSerial().median() / etcd.putSerial().median(),
+                            r.putConcurrent().median() / etcd.putConcurrent().median(),
+                            r.casSerial().median() / etcd.casSerial().median(),
+                            r.casContended().median() / etcd.casContended().median(),
+                            r.watchDelivery().median() / etcd.watchDelivery().median()));
+                }
+            }
+        }
+        List<Chart.Bar> throughput = new ArrayList<>();
+        List<Chart.Bar> latency = new ArrayList<>();
+        for (Result r : results) {
+            throughput.add(Chart.Bar.of("put, 1 client", r.backend(), r.putSerial()));
+            throughput.add(Chart.Bar.of("put, " + concurrency + " clients", r.backend(), r.putConcurrent()));
+            throughput.add(Chart.Bar.of("CAS create", r.backend(), r.casSerial()));
+            throughput.add(Chart.Bar.of("CAS increment, " + concurrency + " contending", r.backend(), r.casContended()));
+            throughput.add(Chart.Bar.of("watch delivery", r.backend(), r.watchDelivery()));
+            latency.add(Chart.Bar.of("p50", r.backend(), scaled(r.watchLatencyP50Micros(), 1e-3)));
+            latency.add(Chart.Bar.of("p99", r.backend(), scaled(r.watchLatencyP99Micros(), 1e-3)));
+        }
+        return new Section("store", "Store: put, CAS and watch delivery", md.toString(), List.of(
+                Chart.bars("throughput", "Store operations per second (median, whiskers cover min..max)", "operation",
+                        "operations/s", throughput),
+                Chart.bars("watch-latency", "Watch delivery latency, put to event (median of runs)", "quantile", "ms",
+                        latency)));
+    }
+
+    private static Stats scaled(Stats stats, double factor) {
+        return new Stats(stats.median() * factor, stats.min() * factor, stats.max() * factor, stats.runs());
+    }
+
     static String markdown(List<Result> results, int ops, int runs, int concurrency) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT,

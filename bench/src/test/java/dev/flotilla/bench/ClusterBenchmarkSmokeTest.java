@@ -15,7 +15,7 @@ class ClusterBenchmarkSmokeTest {
         Section section = ClusterBenchmark.section(ClusterBenchmark.launch(4, 2, 10, 1));
 
         assertThat(section.name()).isEqualTo("launch");
-        assertThat(section.markdown()).contains("**Goal**", "| 1 unit: start → active | ", "| 10 template instances: ",
+        assertThat(section.markdown()).contains("Result: 1 unit start → active p99 ", "| 1 unit: start → active | ", "| 10 template instances: ",
                 "| CPU time of the cluster's JVM", "Agents fenced ", "| of which start → placed");
         assertThat(section.markdown().lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(5);
         assertThat(section.charts()).singleElement().satisfies(c -> assertThat(c.bars()).hasSize(2)
@@ -27,7 +27,7 @@ class ClusterBenchmarkSmokeTest {
         Section section = ClusterBenchmark.section(ClusterBenchmark.failover(4, 8, 1));
 
         assertThat(section.name()).isEqualTo("failover");
-        assertThat(section.markdown()).contains("| **loss → all its units active elsewhere** | ");
+        assertThat(section.markdown()).contains("Result: machine lost → ", "| **loss → all its units active elsewhere** | ");
         assertThat(section.markdown().lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(3);
         assertThat(section.charts()).singleElement().satisfies(c -> assertThat(c.bars()).hasSize(6));
     }

@@ -18,7 +18,7 @@ class KillBenchmarkSmokeTest {
         Section section = KillBenchmark.section(KillBenchmark.run(KillBenchmark.defaultJar(), 2, 8, 1, List.of(2)));
 
         assertThat(section.name()).isEqualTo("failover-kill9");
-        assertThat(section.markdown()).contains("**Goal**", "| **kill -9 → all its units active elsewhere** | ");
+        assertThat(section.markdown()).contains("Result: kill -9 → ", "| **kill -9 → all its units active elsewhere** | ");
         assertThat(section.markdown().lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(4);
         assertThat(section.charts()).singleElement().satisfies(c -> assertThat(c.bars())
                 .isNotEmpty().allSatisfy(b -> assertThat(b.median()).isPositive()));

@@ -15,8 +15,12 @@ class LbBenchmarkSmokeTest {
 
     @Test
     void theSameBackendsAnswerThroughEachBalancer() throws Exception {
-        String report = BenchMain.lb(KillBenchmark.defaultJar(), LbBenchmark.Settings.smokeRun());
-        assertThat(report).contains("## Load balancer", "| direct to one backend (no balancer) | http | ",
+        Section section = BenchMain.lb(KillBenchmark.defaultJar(), LbBenchmark.Settings.smokeRun());
+        String report = section.markdown();
+        assertThat(section.title()).startsWith("Load balancer");
+        assertThat(section.charts()).extracting(Chart::id).containsExactly("requests", "latency");
+        assertThat(section.charts().getFirst().bars()).isNotEmpty().allSatisfy(bar -> assertThat(bar.median()).isPositive());
+        assertThat(report).contains("| direct to one backend (no balancer) | http | ",
                 "| direct to all 4 backends, load split 4 ways (no balancer) | http | ");
         assertThat(report.lines().filter(line -> line.startsWith("| HAProxy ")))
                 .hasSize(2)

@@ -30,7 +30,7 @@ class StoreCostBenchmarkSmokeTest {
         assertThat(result.idle()).containsKey("keep-alive");
         Section section = StoreCostBenchmark.section(List.of(result), 2);
         assertThat(section.name()).isEqualTo("store-cost");
-        assertThat(section.markdown()).contains("| embedded | 3 |");
+        assertThat(section.markdown()).contains("Result: idle 2 machines write ", "| embedded | 3 |");
         assertThat(section.charts()).hasSize(2).allSatisfy(c -> assertThat(c.bars()).isNotEmpty());
     }
 }
