@@ -26,7 +26,7 @@ import dev.flotilla.store.etcd.EtcdKvStore;
 import dev.flotilla.testkit.EtcdServer;
 
 /**
- * A real etcd killed under a joined agent: a short outage changes nothing, a long one fences. The agent has a 5 s
+ * A real etcd killed under a joined agent: a short outage changes nothing, a long one fences. The agents have a 5 s
  * lease (the default is 3 s): restarting etcd on a loaded test machine takes a second or two, and "back in time"
  * must mean back within the tolerance however long the last keep-alive was before the kill.
  */
@@ -106,7 +106,7 @@ class EtcdOutageTest {
 
     @Test
     void agentStartingWhileEtcdIsDownFencesAdoptedUnitsAfterOneTtlThenJoinsWhenEtcdIsBack() throws Exception {
-        AgentConfig config = cluster.config("127.0.0.2", Map.of());
+        AgentConfig config = cluster.config("127.0.0.2", Map.of()).withLeaseTtl(TTL);
         Agent first = cluster.start(config);
         cluster.launch("web.service", SLEEP, first);
         long before = pid(cluster.awaitState("web.service", first, "active/running"));
