@@ -24,7 +24,8 @@ import dev.flotilla.testkit.EtcdServer;
  *           [--jvm-opts "OPTS"]... [--threads N] [--connections N] [--duration SECONDS] [--smoke] [--out DIR]</pre>
  *
  * <p>{@code --runs} applies to every benchmark named; when not given each uses its own default
- * (store 5, launch 3 bulk runs, failover 10, failover-kill9 10). {@code --units} is how many units
+ * (store 5, launch 3 bulk runs, failover 10, failover-kill9 20). {@code store-cost} counts the store requests of
+ * 50 unit starts on 4 machines and the writes of 100 idle machines over {@code --window} seconds, on both backends. {@code --units} is how many units
  * failover and failover-kill9 spread over their machines (20 unless given; 8 with {@code --smoke}).
  * {@code footprint} measures idle agent processes with 0 units, then with 100 ({@code --units} does not
  * apply), in an idle window of {@code --window} seconds (30): the old {@code java -jar} agent, {@code bin/flotilla
@@ -68,7 +69,7 @@ public final class BenchMain {
         Integer machines = null; // --machines: scale's hollow agents
         boolean pageOnly = false;
         int killMachines = 4;
-        int leaseTtl = 5; // the agent's default
+        int leaseTtl = 0; // 0: the agent's default (no --lease-ttl flag)
         boolean smoke = false;
         int footprintUnits = 100;
         int windowSeconds = 30;
@@ -183,11 +184,12 @@ public final class BenchMain {
     private static Benchmark benchmark(String name, Options o) {
         return switch (name) {
             case "store" -> () -> store(o.ops(), o.runs(5), o.concurrency());
-            case "launch" -> () -> Section.of(name, "Launch: start to active", body(launch(4, o.starts(), o.instances(), o.runs(3))));
-            case "failover" -> () -> Section.of(name, "Failover: machine lost to its units active elsewhere", body(failover(4, o.failoverUnits(), o.runs(10))));
-            case "failover-kill9" -> () -> Section.of(name, "Failover: kill -9 of an agent process to its units active elsewhere", body(failoverKill9(KillBenchmark.defaultJar(), o.killMachines(), o.failoverUnits(), o.runs(10), o.leaseTtl())));
+            case "launch" -> () -> launch(4, o.starts(), o.instances(), o.runs(3));
+            case "failover" -> () -> failover(4, o.failoverUnits(), o.runs(10));
+            case "failover-kill9" -> () -> failoverKill9(KillBenchmark.defaultJar(), o.killMachines(), o.failoverUnits(), o.runs(20), o.leaseTtl());
             case "footprint" -> () -> FootprintBenchmark.section(KillBenchmark.defaultJar(), o.jvmOptions(), o.footprintUnits(), java.time.Duration.ofSeconds(o.windowSeconds()), java.time.Duration.ofSeconds(o.settleSeconds()), o.smoke());
             case "scale" -> () -> ScaleBenchmark.section(o.smoke() ? ScaleBenchmark.Settings.smoke() : ScaleBenchmark.Settings.full(o.machines(), o.scaleUnits(), o.runs()));
+            case "store-cost" -> () -> storeCost(o.smoke() ? 2 : 4, o.smoke() ? 3 : 50, o.smoke() ? 3 : 100, o.smoke() ? 2 : o.windowSeconds());
             case "lb" -> () -> lb(KillBenchmark.defaultJar(), o.smoke() ? LbBenchmark.Settings.smokeRun() : LbBenchmark.Settings.full(o.lbThreads(), o.lbConnections(), java.time.Duration.ofSeconds(o.lbSeconds()), o.runs(3)));
             case "cli" -> () -> CliBenchmark.section(KillBenchmark.defaultJar(), o.smoke() ? 1 : 2, o.smoke() ? 5 : 100, o.runs(20));
             default -> null;
@@ -223,16 +225,19 @@ public final class BenchMain {
     }
 
     /** Start-to-active latency of one unit, and of many template instances at once. */
-    static String launch(int machines, int starts, int instances, int bulkRuns) throws Exception {
-        ClusterBenchmark.LaunchResult result = ClusterBenchmark.launch(machines, starts, instances, bulkRuns);
-        return String.format(Locale.ROOT, "## Launch: start to active%n%n") + ClusterBenchmark.markdown(result) + "\n";
+    static Section launch(int machines, int starts, int instances, int bulkRuns) throws Exception {
+        return ClusterBenchmark.section(ClusterBenchmark.launch(machines, starts, instances, bulkRuns));
     }
 
-    /** Time from {@code kill -9} of an agent process to its units active elsewhere. */
-    static String failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds) throws Exception {
-        KillBenchmark.Result result = KillBenchmark.run(jar, machines, units, runs, leaseTtlSeconds);
-        return String.format(Locale.ROOT, "## Failover: kill -9 of an agent process to its units active elsewhere%n%n")
-                + KillBenchmark.markdown(result) + "\n";
+    /** Time from {@code kill -9} of an agent process to its units active elsewhere ({@code leaseTtl} 0: the default). */
+    static Section failoverKill9(Path jar, int machines, int units, int runs, int leaseTtlSeconds) throws Exception {
+        return KillBenchmark.section(KillBenchmark.run(jar, machines, units, runs, List.of(leaseTtlSeconds)));
+    }
+
+    /** Store requests per unit start and the writes of an idle cluster, on the embedded store and on etcd. */
+    static Section storeCost(int startMachines, int starts, int idleMachines, int windowSeconds) throws Exception {
+        return StoreCostBenchmark.section(StoreCostBenchmark.run(startMachines, starts, idleMachines,
+                java.time.Duration.ofSeconds(windowSeconds)), startMachines);
     }
 
     /** Requests per second and latency through each balancer, against the same 4 backends. */
@@ -241,9 +246,7 @@ public final class BenchMain {
     }
 
     /** Time from losing a machine to its units active elsewhere. */
-    static String failover(int machines, int units, int runs) throws Exception {
-        ClusterBenchmark.FailoverResult result = ClusterBenchmark.failover(machines, units, runs);
-        return String.format(Locale.ROOT, "## Failover: machine lost to its units active elsewhere%n%n")
-                + ClusterBenchmark.markdown(result) + "\n";
+    static Section failover(int machines, int units, int runs) throws Exception {
+        return ClusterBenchmark.section(ClusterBenchmark.failover(machines, units, runs));
     }
 }

@@ -77,60 +77,88 @@ final class KillBenchmark {
      * @param leaseTtlSeconds the agents' {@code --lease-ttl}
      */
     static Result run(Path jar, int machines, int units, int runs, int leaseTtlSeconds) throws Exception {
+        return run(jar, machines, units, runs, List.of(leaseTtlSeconds)).getFirst();
+    }
+
+    /**
+     * Runs the benchmark {@code runs} times at each lease TTL, the TTLs taking turns run by run (so that a change of
+     * the machine's load falls on all of them alike). One result per TTL, in the order given.
+     *
+     * @param jar the CLI's executable jar ({@code flotilla-cli/target/flotilla.jar})
+     * @param leaseTtls the agents' {@code --lease-ttl} values, in seconds; 0 = the agent's default (no flag)
+     */
+    static List<Result> run(Path jar, int machines, int units, int runs, List<Integer> leaseTtls) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no CLI jar at " + jar + ": build it first (./mvnw -pl flotilla-cli -am package)");
         }
-        int[] moved = new int[runs];
-        double[] toExpiry = new double[runs];
-        double[] expiryToPlaced = new double[runs];
-        double[] placedToActive = new double[runs];
-        double[] toActive = new double[runs];
+        int n = leaseTtls.size();
+        int[][] moved = new int[n][runs];
+        double[][] toExpiry = new double[n][runs];
+        double[][] expiryToPlaced = new double[n][runs];
+        double[][] placedToActive = new double[n][runs];
+        double[][] toActive = new double[n][runs];
         for (int run = 0; run < runs; run++) {
-            try (Cluster cluster = Cluster.start(jar, machines, leaseTtlSeconds)) {
-                FleetClient api = cluster.agents.getFirst().api;
-                List<String> names = new ArrayList<>();
-                for (int i = 1; i <= units; i++) {
-                    names.add("web@" + i + ".service");
-                    submit(api, "web@" + i + ".service");
-                }
-                Waits.await(TIMEOUT, "all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
-                        .filter(Waits::running).count() == units);
-                Agent victim = cluster.victim();
-                List<String> onVictim = api.states(victim.machineId, null).stream().filter(Waits::running)
-                        .map(UnitState::name).toList();
-                FleetClient survivor = cluster.agents.stream().filter(a -> a != victim).findFirst().orElseThrow().api;
-
-                long kill = System.nanoTime();
-                victim.kill9();
-                Waits.await(TIMEOUT, "the killed machine's lease to expire", Duration.ofMillis(5),
-                        () -> survivor.machines().stream().noneMatch(m -> m.id().equals(victim.machineId)));
-                long expiry = System.nanoTime();
-                long[] placed = {0};
-                Waits.await(TIMEOUT, "the killed machine's units to run elsewhere", Duration.ofMillis(5), () -> {
-                    if (placed[0] == 0 && survivor.units().stream().filter(u -> onVictim.contains(u.name()))
-                            .filter(u -> u.machineID() != null && !u.machineID().equals(victim.machineId))
-                            .count() == onVictim.size()) {
-                        placed[0] = System.nanoTime(); // the engine has moved them (the schedule says so)
-                    }
-                    Set<String> elsewhere = new HashSet<>();
-                    for (UnitState s : survivor.states(null, null)) {
-                        if (Waits.running(s) && !s.machineID().equals(victim.machineId)) {
-                            elsewhere.add(s.name());
-                        }
-                    }
-                    return elsewhere.containsAll(onVictim);
-                });
-                long active = System.nanoTime();
-                long placedAt = placed[0] == 0 ? active : placed[0];
-                moved[run] = onVictim.size();
-                toExpiry[run] = (expiry - kill) / 1e6;
-                expiryToPlaced[run] = (placedAt - expiry) / 1e6;
-                placedToActive[run] = (active - placedAt) / 1e6;
-                toActive[run] = (active - kill) / 1e6;
-                cluster.destroy(survivor, names);
+            for (int t = 0; t < n; t++) {
+                double[] one = once(jar, machines, units, leaseTtls.get(t));
+                moved[t][run] = (int) one[0];
+                toExpiry[t][run] = one[1];
+                expiryToPlaced[t][run] = one[2];
+                placedToActive[t][run] = one[3];
+                toActive[t][run] = one[4];
             }
         }
-        return new Result(machines, units, leaseTtlSeconds, moved, toExpiry, expiryToPlaced, placedToActive, toActive);
+        List<Result> results = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            int ttl = leaseTtls.get(t) == 0 ? (int) dev.flotilla.agent.AgentConfig.DEFAULT_LEASE_TTL.toSeconds()
+                    : leaseTtls.get(t);
+            results.add(new Result(machines, units, ttl, moved[t], toExpiry[t], expiryToPlaced[t], placedToActive[t],
+                    toActive[t]));
+        }
+        return results;
+    }
+
+    /** One run: {units moved, kill→expiry, expiry→placed, placed→active, kill→active} in ms. */
+    private static double[] once(Path jar, int machines, int units, int leaseTtlSeconds) throws Exception {
+        try (Cluster cluster = Cluster.start(jar, machines, leaseTtlSeconds)) {
+            FleetClient api = cluster.agents.getFirst().api;
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= units; i++) {
+                names.add("web@" + i + ".service");
+                submit(api, "web@" + i + ".service");
+            }
+            Waits.await(TIMEOUT, "all units active", Duration.ofMillis(20), () -> api.states(null, null).stream()
+                    .filter(Waits::running).count() == units);
+            Agent victim = cluster.victim();
+            List<String> onVictim = api.states(victim.machineId, null).stream().filter(Waits::running)
+                    .map(UnitState::name).toList();
+            FleetClient survivor = cluster.agents.stream().filter(a -> a != victim).findFirst().orElseThrow().api;
+
+            long kill = System.nanoTime();
+            victim.kill9();
+            Waits.await(TIMEOUT, "the killed machine's lease to expire", Duration.ofMillis(5),
+                    () -> survivor.machines().stream().noneMatch(m -> m.id().equals(victim.machineId)));
+            long expiry = System.nanoTime();
+            long[] placed = {0};
+            Waits.await(TIMEOUT, "the killed machine's units to run elsewhere", Duration.ofMillis(5), () -> {
+                if (placed[0] == 0 && survivor.units().stream().filter(u -> onVictim.contains(u.name()))
+                        .filter(u -> u.machineID() != null && !u.machineID().equals(victim.machineId))
+                        .count() == onVictim.size()) {
+                    placed[0] = System.nanoTime(); // the engine has moved them (the schedule says so)
+                }
+                Set<String> elsewhere = new HashSet<>();
+                for (UnitState s : survivor.states(null, null)) {
+                    if (Waits.running(s) && !s.machineID().equals(victim.machineId)) {
+                        elsewhere.add(s.name());
+                    }
+                }
+                return elsewhere.containsAll(onVictim);
+            });
+            long active = System.nanoTime();
+            long placedAt = placed[0] == 0 ? active : placed[0];
+            cluster.destroy(survivor, names);
+            return new double[] {onVictim.size(), (expiry - kill) / 1e6, (placedAt - expiry) / 1e6,
+                (active - placedAt) / 1e6, (active - kill) / 1e6};
+        }
     }
 
     // ---------------------------------------------------------------- the processes
@@ -189,8 +217,10 @@ final class KillBenchmark {
                     Path log = work.resolve("agent-" + ip + ".out");
                     ProcessBuilder pb = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
                             "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-jar", jar.toString(), "agent",
-                            "--etcd", etcd.endpoint(), "--ip", ip, "--api", ip + ":0", "--data-dir", dir.toString(),
-                            "--lease-ttl", Integer.toString(leaseTtlSeconds));
+                            "--etcd", etcd.endpoint(), "--ip", ip, "--api", ip + ":0", "--data-dir", dir.toString());
+                    if (leaseTtlSeconds > 0) {
+                        pb.command().addAll(List.of("--lease-ttl", Integer.toString(leaseTtlSeconds)));
+                    }
                     pb.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                             new java.io.File("/dev/null")));
                     started.add(pb.start());
@@ -316,6 +346,40 @@ final class KillBenchmark {
                     label, s.median(), Stats.quantile(samples, 0.99), s.min(), s.max()));
         });
         return md.toString();
+    }
+
+    /**
+     * The page's section: the first result is the default settings' (the figure of the goal), any others are peers
+     * measured in the same run (another lease TTL), in the table and the chart beside it.
+     */
+    static Section section(List<Result> results) {
+        StringBuilder md = new StringBuilder();
+        Result main = results.getFirst();
+        double p99 = Stats.quantile(main.killToActiveMillis(), 0.99);
+        md.append(String.format(Locale.ROOT, "Result: kill -9 → all its units active elsewhere p99 %,.0f ms (p50 %,.0f ms, "
+                + "%d runs, lease TTL %d s), goal %s.%n%n", p99, Stats.of(main.killToActiveMillis()).median(),
+                main.killToActiveMillis().length, main.leaseTtlSeconds(), p99 < 5000 ? "met" : "missed"));
+        for (Result r : results) {
+            if (results.size() > 1) {
+                md.append(String.format(Locale.ROOT, "#### Lease TTL %d s%s%n%n", r.leaseTtlSeconds(),
+                        r == main ? " (default)" : " (peer, same run, runs taking turns)"));
+            }
+            md.append(markdown(r)).append('\n');
+        }
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (Result r : results) {
+            String group = "TTL " + r.leaseTtlSeconds() + " s" + (r == main ? " (default)" : "");
+            double[] total = r.killToActiveMillis();
+            Stats s = Stats.of(total);
+            bars.add(new Chart.Bar(group, "p50", s.median(), s.min(), s.max()));
+            bars.add(new Chart.Bar(group, "p99", Stats.quantile(total, 0.99), s.min(), s.max()));
+            double[] expiry = r.killToExpiryMillis();
+            Stats e = Stats.of(expiry);
+            bars.add(new Chart.Bar(group, "p50 of which lease expiry", e.median(), e.min(), e.max()));
+        }
+        return new Section("failover-kill9", "Failover: kill -9 of an agent process to its units active elsewhere",
+                md.toString(), List.of(Chart.bars("kill-to-active", "kill -9 → units active elsewhere "
+                        + "(error bars: min..max of the runs)", "agents' lease TTL", "ms", bars)));
     }
 
     /** The CLI jar: {@code -Dflotilla.jar}, else {@code flotilla-cli/target/flotilla.jar} above the working directory. */

@@ -2,6 +2,8 @@ package dev.flotilla.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,8 +15,12 @@ class KillBenchmarkSmokeTest {
 
     @Test
     void killingAnAgentProcessReportsKillToActiveElsewhere() throws Exception {
-        String report = BenchMain.failoverKill9(KillBenchmark.defaultJar(), 2, 8, 1, 2);
-        assertThat(report).contains("## Failover: kill -9", "| **kill -9 → all its units active elsewhere** | ");
-        assertThat(report.lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(4);
+        Section section = KillBenchmark.section(KillBenchmark.run(KillBenchmark.defaultJar(), 2, 8, 1, List.of(2)));
+
+        assertThat(section.name()).isEqualTo("failover-kill9");
+        assertThat(section.markdown()).contains("Result: kill -9 → ", "| **kill -9 → all its units active elsewhere** | ");
+        assertThat(section.markdown().lines().filter(line -> line.startsWith("| ") && line.contains(" ms |"))).hasSize(4);
+        assertThat(section.charts()).singleElement().satisfies(c -> assertThat(c.bars())
+                .isNotEmpty().allSatisfy(b -> assertThat(b.median()).isPositive()));
     }
 }

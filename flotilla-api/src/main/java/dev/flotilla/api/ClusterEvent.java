@@ -52,6 +52,10 @@ public record ClusterEvent(String id, String time, String type, String unit, Str
     public static final String MACHINE_JOINED = "machine-joined";
     /** A machine left the cluster (its lease expired or was revoked). */
     public static final String MACHINE_LEFT = "machine-left";
+    /** A machine was drained (field {@code reason}): the engine moves its units away and places nothing new there. */
+    public static final String MACHINE_DRAINED = "machine-drained";
+    /** A machine's drain ended: it may take units again. */
+    public static final String MACHINE_UNDRAINED = "machine-undrained";
     /** An engine leader was elected. */
     public static final String LEADER_ELECTED = "leader-elected";
     /** The engine leader resigned or died; nobody leads until the next election. */
@@ -64,7 +68,8 @@ public record ClusterEvent(String id, String time, String type, String unit, Str
 
     /** Every type of event the stream carries ({@link #GAP} aside). */
     public static final Set<String> TYPES = Set.of(SUBMITTED, REPLACED, DESIRED, DESTROYED, ASSIGNED, MOVED, UNASSIGNED,
-            UNSCHEDULABLE, STATE, STATE_REMOVED, ENDPOINT, MACHINE_JOINED, MACHINE_LEFT, LEADER_ELECTED, LEADER_GONE);
+            UNSCHEDULABLE, STATE, STATE_REMOVED, ENDPOINT, MACHINE_JOINED, MACHINE_LEFT, MACHINE_DRAINED, MACHINE_UNDRAINED, LEADER_ELECTED,
+            LEADER_GONE);
 
     /** Copies the fields, keeping their order (missing reads as none). */
     public ClusterEvent {

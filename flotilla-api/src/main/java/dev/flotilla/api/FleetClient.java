@@ -203,6 +203,40 @@ public final class FleetClient implements AutoCloseable {
         return machines;
     }
 
+    /** Flotilla extension: every registered machine with its details and drain, sorted by ID. */
+    public List<MachineDetails> machineDetails() throws ApiException {
+        Response r = send("GET", "/v1/machines", null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.machineDetailsList(json), r.path());
+    }
+
+    /**
+     * Flotilla extension: drains the machine {@code machine} names (its ID or a unique prefix): the engine places
+     * nothing new there and moves its units (but global ones) to other machines. Draining a drained machine again
+     * changes its reason only. Returns the machine as it is now.
+     *
+     * @param reason why, shown with the drain (may be empty; at most 512 characters)
+     * @throws ApiException 404 when no machine matches, 400 when several do or the reason is too long
+     */
+    public MachineDetails drainMachine(String machine, String reason) throws ApiException {
+        Response r = send("POST", "/v1/machines/" + segment(machine) + "/drain",
+                Wire.writeDrain(reason == null ? "" : reason));
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.machineDetails(json), r.path());
+    }
+
+    /**
+     * Flotilla extension: ends the drain of the machine {@code machine} names (its ID or a unique prefix); nothing
+     * moves back by itself. Returns the machine as it is now.
+     *
+     * @throws ApiException 404 when no machine matches, 400 when several do
+     */
+    public MachineDetails undrainMachine(String machine) throws ApiException {
+        Response r = send("DELETE", "/v1/machines/" + segment(machine) + "/drain", null);
+        Object json = json(expect(r, 200));
+        return decode(() -> Wire.machineDetails(json), r.path());
+    }
+
     /**
      * Flotilla extension: where the unit is placed, or why it cannot be. Empty when the unit does not exist,
      * or the server does not serve the extension (fleet itself).

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -244,6 +245,40 @@ final class Wire {
                 Boolean.TRUE.equals(running), string(m, "api"));
     }
 
+    static List<MachineDetails> machineDetailsList(Object json) throws MalformedException {
+        List<MachineDetails> machines = new ArrayList<>();
+        for (Object item : list(object(json, "machines").get("machines"), "machines")) {
+            machines.add(machineDetails(item));
+        }
+        return machines;
+    }
+
+    static MachineDetails machineDetails(Object json) throws MalformedException {
+        Map<String, Object> m = object(json, "machine");
+        Map<String, String> metadata = new TreeMap<>();
+        if (m.get("metadata") != null) {
+            for (Map.Entry<String, Object> e : object(m.get("metadata"), "metadata").entrySet()) {
+                metadata.put(e.getKey(), String.valueOf(e.getValue()));
+            }
+        }
+        MachineDetails.Capacity capacity = null;
+        if (m.get("capacity") != null) {
+            Map<String, Object> c = object(m.get("capacity"), "capacity");
+            capacity = new MachineDetails.Capacity(number(c, "cpuMillis"), number(c, "memoryBytes"));
+        }
+        MachineDetails.Draining draining = null;
+        if (m.get("draining") != null) {
+            Map<String, Object> d = object(m.get("draining"), "draining");
+            draining = new MachineDetails.Draining(string(d, "since"), string(d, "reason"));
+        }
+        String id = string(m, "id");
+        if (id == null) {
+            throw new MalformedException("a machine has no id");
+        }
+        return new MachineDetails(id, string(m, "primaryIP"), string(m, "hostname"), metadata, string(m, "apiUrl"),
+                capacity, string(m, "joinedAt"), draining);
+    }
+
     static long deleted(Object json) throws MalformedException {
         return number(object(json, "deletion"), "deleted");
     }
@@ -279,6 +314,19 @@ final class Wire {
             if (ttlSeconds != null) {
                 g.writeNumberField("ttl", ttlSeconds);
             }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A POST body of {@code /v1/machines/{id}/drain}: {@code {"reason"}}. */
+    static byte[] writeDrain(String reason) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("reason", reason);
             g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);

@@ -56,7 +56,7 @@ final class AgentCommand implements Callable<Integer> {
     @Mixin
     LogOptions log;
 
-    @Option(names = "--lease-ttl", paramLabel = "SECONDS", defaultValue = "5",
+    @Option(names = "--lease-ttl", paramLabel = "SECONDS", defaultValue = "3",
             description = "Seconds without a heartbeat after which the cluster takes this machine for dead and moves "
                     + "its units (default: ${DEFAULT-VALUE}).")
     int leaseTtlSeconds;

@@ -42,6 +42,9 @@ final class EventLines {
             case ClusterEvent.MACHINE_JOINED -> "machine " + on + " joined"
                     + (e.field("metadata") == null ? "" : " (" + e.field("metadata") + ")");
             case ClusterEvent.MACHINE_LEFT -> "machine " + on + " left";
+            case ClusterEvent.MACHINE_DRAINED -> "machine " + on + " drained"
+                    + (e.field("reason") == null || e.field("reason").isEmpty() ? "" : ": " + e.field("reason"));
+            case ClusterEvent.MACHINE_UNDRAINED -> "machine " + on + " undrained";
             case ClusterEvent.LEADER_ELECTED -> "machine " + on + " leads the engine (term " + e.field("term") + ")";
             case ClusterEvent.LEADER_GONE -> e.machine() == null ? "the engine has no leader"
                     : "machine " + on + " no longer leads the engine";

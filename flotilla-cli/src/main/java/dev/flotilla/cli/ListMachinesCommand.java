@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.FleetClient;
 import dev.flotilla.api.Machine;
+import dev.flotilla.api.MachineDetails;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,10 +19,11 @@ import picocli.CommandLine.Option;
         header = "List the machines of the cluster.",
         description = {"A tab-separated table, fleetctl's: MACHINE (8-character ID and ..., the whole ID with",
                 "--full), IP, METADATA (k=v,k2=v2 sorted; - when none)."},
-        footer = {"", "Fields: machine, ip, metadata.", "", "Example:", "  flotilla list-machines --no-legend"})
+        footer = {"", "Fields: machine, ip, metadata, state (available, or draining: see drain-machine).", "",
+                "Example:", "  flotilla list-machines --no-legend", "  flotilla list-machines --fields machine,ip,state"})
 final class ListMachinesCommand extends ApiCommand {
 
-    private static final Set<String> FIELDS = Set.of("machine", "ip", "metadata");
+    private static final Set<String> FIELDS = Set.of("machine", "ip", "metadata", "state");
 
     @Mixin
     ListOptions list;
@@ -37,12 +39,16 @@ final class ListMachinesCommand extends ApiCommand {
         if (!list.noLegend) {
             table.header(columns);
         }
+        // fleet's table reads fleet's endpoint; only the state column needs Flotilla's /v1/machines.
+        Set<String> draining = columns.contains("state") ? client.machineDetails().stream()
+                .filter(d -> d.draining() != null).map(MachineDetails::id).collect(Collectors.toSet()) : Set.of();
         for (Machine m : client.machines()) {
             List<String> row = new ArrayList<>();
             for (String c : columns) {
                 row.add(switch (c) {
                     case "machine" -> list.full ? m.id() : MachineLegends.shortId(m.id());
                     case "ip" -> m.primaryIP() == null || m.primaryIP().isEmpty() ? "-" : m.primaryIP();
+                    case "state" -> draining.contains(m.id()) ? "draining" : "available";
                     default -> metadata(m.metadata());
                 });
             }

@@ -50,7 +50,8 @@ public final class Main implements Runnable {
             StartCommand.class, "start", StopCommand.class, "stop", UnloadCommand.class, "unload",
             RestartCommand.class, "restart", DestroyCommand.class, "destroy", CatCommand.class, "cat",
             StatusCommand.class, "status", JournalCommand.class, "journal", InspectCommand.class, "inspect",
-            EventsCommand.class, "events",
+            EventsCommand.class, "events", DrainMachineCommands.Drain.class, "drain-machine",
+            DrainMachineCommands.Undrain.class, "undrain-machine",
             AgentCommand.class, "agent", DevCommand.class, "dev", DemoCommand.class, "demo",
             KvCommand.class, "kv", ServicesCommand.class, "services", LbCommand.class, "lb",
             CommandLine.HelpCommand.class, "help");

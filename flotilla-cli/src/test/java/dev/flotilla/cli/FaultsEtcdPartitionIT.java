@@ -18,8 +18,8 @@ import dev.flotilla.testkit.TcpProxy;
 
 /**
  * One agent cut off from etcd while the others still reach it: its connection to etcd goes through a
- * {@link TcpProxy} the test black-holes (connections accepted, nothing forwarded), with the default lease TTL
- * (5 s). While its store is SUSPENDED it keeps its units running; once its lease may be gone it fences them; the
+ * {@link TcpProxy} the test black-holes (connections accepted, nothing forwarded), with a 5 s lease TTL (the default
+ * until issue 8). While its store is SUSPENDED it keeps its units running; once its lease may be gone it fences them; the
  * others run them; a {@link CopySampler} must never see a unit run twice after the fencing window (the cut plus
  * one TTL). The link stays cut until the agent's etcd connection is LOST; when it returns the agent rejoins as the
  * same machine and nothing runs twice. fleet ran such units twice (its issue #440). docs/faults.md.

@@ -18,7 +18,7 @@ import dev.flotilla.api.Unit;
 import dev.flotilla.api.UnitState;
 
 /**
- * Machine loss as a fault, with the default lease TTL (5 s): an agent killed with SIGKILL, a plain one and the
+ * Machine loss as a fault, with a 5 s lease TTL (the default until issue 8; now 3 s): an agent killed with SIGKILL, a plain one and the
  * engine's leader, or frozen with SIGSTOP. Its units must stop running on the dead machine (its fencing watchdog) and run elsewhere, and
  * a {@link CopySampler} reading the process table every 50 ms must never see a unit run twice after the fencing
  * window (the kill plus one TTL: the dead agent's last keep-alive was before the kill). Nothing else is touched.

@@ -5,6 +5,7 @@ import dev.flotilla.engine.scheduler.DesiredState;
 import dev.flotilla.engine.scheduler.Machine;
 import dev.flotilla.engine.scheduler.UnitSpec;
 import dev.flotilla.registry.Capacity;
+import dev.flotilla.registry.Drain;
 import dev.flotilla.registry.RegistrySnapshot;
 import dev.flotilla.registry.ScheduleEntry;
 import dev.flotilla.registry.UnitRecord;
@@ -54,7 +55,8 @@ final class ClusterMapper {
     Mapped map(RegistrySnapshot snapshot) {
         List<Machine> machines = new ArrayList<>(snapshot.machines().size());
         for (dev.flotilla.registry.Machine m : snapshot.machines().values()) {
-            machines.add(new Machine(m.id().value(), m.metadata(), "", capacity(m.capacity())));
+            machines.add(new Machine(m.id().value(), m.metadata(), "", capacity(m.capacity()),
+                    Optional.ofNullable(snapshot.drains().get(m.id())).map(Drain::describe).orElse("")));
         }
         Map<UnitName, Parsed> next = new HashMap<>(snapshot.units().size() * 4 / 3 + 1);
         List<UnitSpec> units = new ArrayList<>(snapshot.units().size());

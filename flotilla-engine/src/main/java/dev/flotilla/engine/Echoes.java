@@ -64,6 +64,8 @@ final class Echoes {
             case RegistryEvent.UnitRemoved e -> true;
             case RegistryEvent.LeaderElected e -> true;
             case RegistryEvent.LeaderGone e -> true;
+            case RegistryEvent.DrainChanged e -> true;
+            case RegistryEvent.DrainCleared e -> true;
         };
     }
 

@@ -65,6 +65,8 @@ final class Codec {
 
     record ReasonJson(String machineId, String reason) { }
 
+    record DrainJson(String machineId, String since, String reason) { }
+
     record LeaderJson(String machineId, String since) { }
 
     record EndpointJson(String service, String unit, String machineId, String address, Integer port,
@@ -109,6 +111,10 @@ final class Codec {
     static byte[] encode(ServiceEndpoint e) {
         return write(new EndpointJson(e.service(), e.unit().name(), e.machineId().value(), e.address(), e.port(),
                 e.tags(), e.health().wireName(), e.since().toString(), e.output().orElse(null)));
+    }
+
+    static byte[] encode(Drain d) {
+        return write(new DrainJson(d.machineId().value(), d.since().toString(), d.reason()));
     }
 
     static byte[] encodeLeader(MachineId machineId, Instant since) {
@@ -169,6 +175,11 @@ final class Codec {
                 same(key.unit(), new UnitName(j.unit()), kv), same(key.machine(), new MachineId(j.machineId()), kv),
                 j.address(), Objects.requireNonNull(j.port(), "port"), j.tags() == null ? List.of() : j.tags(),
                 ServiceHealth.parse(j.health()), Instant.parse(j.since()), Optional.ofNullable(j.output())));
+    }
+
+    static Drain drain(KeyValue kv, MachineId expected) {
+        return decode(kv, DrainJson.class, j -> new Drain(same(expected, new MachineId(j.machineId()), kv),
+                Instant.parse(j.since()), j.reason() == null ? "" : j.reason()));
     }
 
     static Leadership leader(KeyValue kv) {

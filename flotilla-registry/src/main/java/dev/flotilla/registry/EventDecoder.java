@@ -143,6 +143,9 @@ final class EventDecoder {
             case RegistryKey.Endpoint k -> put
                     ? decodeOrSkip(kv, () -> new EndpointChanged(Codec.endpoint(kv, k), kv.version() == 1, rev))
                     : Optional.of(new EndpointRemoved(k.service(), k.unit(), k.machine(), rev));
+            case RegistryKey.Drain k -> put
+                    ? decodeOrSkip(kv, () -> new RegistryEvent.DrainChanged(Codec.drain(kv, k.machine()), rev))
+                    : Optional.of(new RegistryEvent.DrainCleared(k.machine(), rev));
             case RegistryKey.Leader k -> put
                     ? decodeOrSkip(kv, () -> new LeaderElected(Codec.leader(kv), rev))
                     : Optional.of(new LeaderGone(rev));

@@ -21,6 +21,7 @@ final class KeyLayout {
     static final String STATES = "states/";
     static final String LEADER = "engine/leader";
     static final String SERVICES = "services/";
+    static final String DRAINS = "drains/";
 
     private final String root;
 
@@ -81,6 +82,10 @@ final class KeyLayout {
         return root + SERVICES + service + "/";
     }
 
+    String drain(MachineId machine) {
+        return root + DRAINS + machine.value();
+    }
+
     String leader() {
         return root + LEADER;
     }
@@ -102,6 +107,9 @@ final class KeyLayout {
             }
             if (rest.startsWith(MACHINES)) {
                 return machineId(rest.substring(MACHINES.length())).map(RegistryKey.Machine::new);
+            }
+            if (rest.startsWith(DRAINS)) {
+                return machineId(rest.substring(DRAINS.length())).map(RegistryKey.Drain::new);
             }
             if (rest.startsWith(UNITS)) {
                 return unitName(rest.substring(UNITS.length())).map(RegistryKey.Unit::new);
@@ -170,6 +178,9 @@ final class KeyLayout {
 
         /** {@code services/<service>/<unit>/<machine>}. */
         record Endpoint(String service, UnitName unit, MachineId machine) implements RegistryKey { }
+
+        /** {@code drains/<id>}. */
+        record Drain(MachineId machine) implements RegistryKey { }
 
         /** {@code engine/leader}. */
         record Leader() implements RegistryKey { }

@@ -44,6 +44,7 @@ public final class Registry {
     private final Services services;
     private final EngineElection election;
     private final UserKeys userKeys;
+    private final Drains drains;
 
     private Registry(Context ctx) {
         this.ctx = ctx;
@@ -54,6 +55,7 @@ public final class Registry {
         this.states = new UnitStates(ctx);
         this.services = new Services(ctx);
         this.userKeys = new UserKeys(ctx.store(), ctx.keys().root());
+        this.drains = new Drains(ctx);
     }
 
     /** A registry under {@value #DEFAULT_ROOT}, with the system clock. */
@@ -86,6 +88,11 @@ public final class Registry {
     /** Machines: register on a lease, read. */
     public Machines machines() {
         return machines;
+    }
+
+    /** Drained machines: the engine places nothing new there and moves their units away. */
+    public Drains drains() {
+        return drains;
     }
 
     /** The schedule: placements, unschedulable reasons, compare-and-set plan application. */

@@ -247,4 +247,30 @@ public sealed interface RegistryEvent {
             Objects.requireNonNull(machineId, "machineId");
         }
     }
+
+    /**
+     * A machine was drained, or its drain's reason changed.
+     *
+     * @param drain the drain as stored
+     * @param revision the store revision of the change
+     */
+    record DrainChanged(Drain drain, long revision) implements RegistryEvent {
+        /** Checks that the drain is present. */
+        public DrainChanged {
+            Objects.requireNonNull(drain, "drain");
+        }
+    }
+
+    /**
+     * A machine's drain ended: it may take units again.
+     *
+     * @param machineId the machine
+     * @param revision the store revision of the change
+     */
+    record DrainCleared(MachineId machineId, long revision) implements RegistryEvent {
+        /** Checks that the ID is present. */
+        public DrainCleared {
+            Objects.requireNonNull(machineId, "machineId");
+        }
+    }
 }

@@ -24,11 +24,13 @@ import dev.flotilla.unit.UnitName;
  * @param leader the engine leader, when one leads
  * @param unitRevisions each unit key's modification revision, the {@link ScheduleBasis} of plans
  * @param scheduleRevisions each schedule entry's modification revision, likewise
+ * @param drains the drained machines ({@code drains/}), by ID; a drain may name a machine that is not registered
  */
 public record RegistrySnapshot(long revision, SortedMap<MachineId, Machine> machines,
         SortedMap<UnitName, UnitRecord> units, SortedMap<UnitName, ScheduleEntry> schedule,
         SortedMap<UnitName, UnschedulableRecord> unschedulable, List<UnitStateRecord> states,
-        Optional<Leadership> leader, Map<UnitName, Long> unitRevisions, Map<UnitName, Long> scheduleRevisions) {
+        Optional<Leadership> leader, Map<UnitName, Long> unitRevisions, Map<UnitName, Long> scheduleRevisions,
+        SortedMap<MachineId, Drain> drains) {
 
     /** Makes every collection an unmodifiable copy. */
     public RegistrySnapshot {
@@ -40,6 +42,16 @@ public record RegistrySnapshot(long revision, SortedMap<MachineId, Machine> mach
         Objects.requireNonNull(leader, "leader");
         unitRevisions = Map.copyOf(unitRevisions);
         scheduleRevisions = Map.copyOf(scheduleRevisions);
+        drains = Collections.unmodifiableSortedMap(new TreeMap<>(drains));
+    }
+
+    /** A snapshot without drains (as before drains existed; tests build these). */
+    public RegistrySnapshot(long revision, SortedMap<MachineId, Machine> machines,
+            SortedMap<UnitName, UnitRecord> units, SortedMap<UnitName, ScheduleEntry> schedule,
+            SortedMap<UnitName, UnschedulableRecord> unschedulable, List<UnitStateRecord> states,
+            Optional<Leadership> leader, Map<UnitName, Long> unitRevisions, Map<UnitName, Long> scheduleRevisions) {
+        this(revision, machines, units, schedule, unschedulable, states, leader, unitRevisions, scheduleRevisions,
+                new TreeMap<>());
     }
 
     /**

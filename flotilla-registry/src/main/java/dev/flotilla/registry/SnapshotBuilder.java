@@ -21,6 +21,7 @@ final class SnapshotBuilder {
     /** By unit, then machine: the order of the {@code states/<unit>/<machine>} keys. */
     private final TreeMap<UnitName, TreeMap<MachineId, UnitStateRecord>> states = new TreeMap<>();
     private Optional<Leadership> leader = Optional.empty();
+    private final TreeMap<MachineId, Drain> drains = new TreeMap<>();
     private final Map<UnitName, Long> unitRevisions = new HashMap<>();
     private final Map<UnitName, Long> scheduleRevisions = new HashMap<>();
 
@@ -32,6 +33,7 @@ final class SnapshotBuilder {
         unschedulable.putAll(from.unschedulable());
         from.states().forEach(this::putState);
         leader = from.leader();
+        drains.putAll(from.drains());
         unitRevisions.putAll(from.unitRevisions());
         scheduleRevisions.putAll(from.scheduleRevisions());
     }
@@ -67,6 +69,8 @@ final class SnapshotBuilder {
             case RegistryKey.State k -> decoder.decodeOrSkip(kv, () -> Codec.state(kv, k.unit(), k.machine()))
                     .ifPresent(this::putState);
             case RegistryKey.Leader k -> leader = decoder.decodeOrSkip(kv, () -> Codec.leader(kv));
+            case RegistryKey.Drain k ->
+                    decoder.decodeOrSkip(kv, () -> Codec.drain(kv, k.machine())).ifPresent(d -> drains.put(k.machine(), d));
             // Copies kept for agents' cheap views; the snapshot reads the authoritative keys.
             case RegistryKey.MachineSchedule k -> { }
             case RegistryKey.GlobalUnit k -> { }
@@ -108,6 +112,8 @@ final class SnapshotBuilder {
             }
             case RegistryEvent.LeaderElected e -> leader = Optional.of(e.leadership());
             case RegistryEvent.LeaderGone e -> leader = Optional.empty();
+            case RegistryEvent.DrainChanged e -> drains.put(e.drain().machineId(), e.drain());
+            case RegistryEvent.DrainCleared e -> drains.remove(e.machineId());
             case RegistryEvent.GlobalUnitChanged e -> { }
             case RegistryEvent.GlobalUnitRemoved e -> { }
             case RegistryEvent.EndpointChanged e -> { }
@@ -118,7 +124,7 @@ final class SnapshotBuilder {
     RegistrySnapshot build() {
         return new RegistrySnapshot(revision, machines, units, schedule, unschedulable,
                 states.values().stream().flatMap(m -> m.values().stream()).toList(), leader, unitRevisions,
-                scheduleRevisions);
+                scheduleRevisions, drains);
     }
 
     private void putState(UnitStateRecord s) {

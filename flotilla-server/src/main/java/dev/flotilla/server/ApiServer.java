@@ -175,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
         UnitsResource units = new UnitsResource(registry, settings.pageSize());
         UnitSubmissions submissions = new UnitSubmissions(registry, settings.maxBodyBytes());
         StatesResource states = new StatesResource(registry, settings.pageSize());
-        MachinesResource machines = new MachinesResource(registry, settings.pageSize());
+        MachinesResource machines = new MachinesResource(registry, settings.pageSize(), settings.maxBodyBytes());
         ExtensionsResource extensions = new ExtensionsResource(registry, settings.diagnostics(),
                 new DiagnosticsForwarder(registry, FORWARD_CONNECT_TIMEOUT, FORWARD_READ_TIMEOUT, settings.token(),
                         forwardingTls));
@@ -208,6 +208,9 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/fleet/v1/machines", machines::list);
         config.routes.patch("/fleet/v1/machines", machines::patch);
         config.routes.get("/v1/health", extensions::health);
+        config.routes.get("/v1/machines", machines::details);
+        config.routes.post("/v1/machines/{id}/drain", machines::drain);
+        config.routes.delete("/v1/machines/{id}/drain", machines::undrain);
         config.routes.get("/v1/units/{name}/placement", extensions::placement);
         config.routes.get("/v1/units/{name}/status", extensions::status);
         config.routes.get("/v1/units/{name}/journal", extensions::journal);

@@ -57,6 +57,7 @@ final class EventProjector {
      * went away. So a destroy reads "unassigned (unit destroyed)", "state-removed", "destroyed".
      */
     private static final List<String> ORDER = List.of(ClusterEvent.MACHINE_JOINED, ClusterEvent.MACHINE_LEFT,
+            ClusterEvent.MACHINE_DRAINED, ClusterEvent.MACHINE_UNDRAINED,
             ClusterEvent.LEADER_GONE, ClusterEvent.LEADER_ELECTED, ClusterEvent.SUBMITTED, ClusterEvent.REPLACED,
             ClusterEvent.DESIRED, ClusterEvent.UNASSIGNED, ClusterEvent.ASSIGNED, ClusterEvent.MOVED,
             ClusterEvent.UNSCHEDULABLE, ClusterEvent.STATE, ClusterEvent.ENDPOINT, ClusterEvent.STATE_REMOVED,
@@ -197,6 +198,10 @@ final class EventProjector {
                     out.add(pending(ClusterEvent.LEADER_GONE, null, was.orElse(null),
                             was.map(m -> withIp(m, fields())).orElseGet(EventProjector::fields)));
                 }
+                case RegistryEvent.DrainChanged d -> out.add(pending(ClusterEvent.MACHINE_DRAINED, null,
+                        d.drain().machineId(), withIp(d.drain().machineId(), fields("reason", d.drain().reason()))));
+                case RegistryEvent.DrainCleared d -> out.add(pending(ClusterEvent.MACHINE_UNDRAINED, null, d.machineId(),
+                        withIp(d.machineId(), fields())));
                 case RegistryEvent.UnschedulableCleared c -> { } // the placement that cleared them says it
                 case RegistryEvent.GlobalUnitChanged g -> { } // not in a cluster watch
                 case RegistryEvent.GlobalUnitRemoved g -> { }

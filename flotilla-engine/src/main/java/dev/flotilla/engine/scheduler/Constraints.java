@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * The constraint checks of one run: may unit u go on machine s, given where every other unit is
  * now? In the fast mode (no sink) a check stops at the first refusal and builds no text; with a
- * sink it collects every veto, in a fixed order (circular Replaces, MachineID, metadata,
+ * sink it collects every veto, in a fixed order (circular Replaces, a drain, MachineID, metadata,
  * MachineOf or its cycle, conflicts, replaced-by), for the user. Reads the run's state; confined to the run.
  */
 final class Constraints {
@@ -107,6 +107,12 @@ final class Constraints {
 
     private boolean fitsMachine(FleetOptions f, Slot s, List<Veto> sink) {
         boolean ok = true;
+        if (s.machine.draining()) {
+            ok = veto(sink, Kind.DRAINED, "machine " + s.machine.shortId() + " is " + s.machine.drain());
+            if (sink == null) {
+                return false;
+            }
+        }
         if (f.machineId().isPresent() && !f.allowsMachine(s.id)) {
             ok = veto(sink, Kind.MACHINE_ID, "not machine " + f.machineId().get() + " (MachineID)");
             if (sink == null) {

@@ -15,8 +15,11 @@ import java.util.TreeMap;
  *     empty when unknown
  * @param capacity resources the machine offers (e.g. {@code cpu} in millicores, {@code memory} in
  *     bytes); carried for resource-aware placement, not used by placement yet
+ * @param drain empty, or why the machine takes no units (an operator drained it: {@code draining (kernel
+ *     upgrade)}): every unit but the global ones is refused there, so those on it move away
  */
-public record Machine(String id, Map<String, String> metadata, String bootId, Map<String, Long> capacity) {
+public record Machine(String id, Map<String, String> metadata, String bootId, Map<String, Long> capacity,
+        String drain) {
 
     /**
      * Copies the maps into sorted unmodifiable ones.
@@ -32,6 +35,17 @@ public record Machine(String id, Map<String, String> metadata, String bootId, Ma
         metadata = sorted(metadata, "metadata");
         Objects.requireNonNull(bootId, "bootId");
         capacity = sorted(capacity, "capacity");
+        Objects.requireNonNull(drain, "drain");
+    }
+
+    /** A machine that is not drained. */
+    public Machine(String id, Map<String, String> metadata, String bootId, Map<String, Long> capacity) {
+        this(id, metadata, bootId, capacity, "");
+    }
+
+    /** Whether the machine is drained: it keeps only its global units. */
+    public boolean draining() {
+        return !drain.isEmpty();
     }
 
     /** A machine with metadata, no known boot ID and no declared capacity. */

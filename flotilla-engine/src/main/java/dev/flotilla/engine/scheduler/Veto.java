@@ -13,6 +13,8 @@ public record Veto(Kind kind, String reason) {
 
     /** The constraint behind a veto. */
     public enum Kind {
+        /** The machine is drained: it takes no units but global ones. */
+        DRAINED,
         /** {@code MachineID=} (or the legacy boot ID) names another machine. */
         MACHINE_ID,
         /** {@code MachineMetadata=} does not match the machine's metadata. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -364,5 +365,25 @@ class DashboardBrowserTest {
         click("#theme");
         live().until(() -> all(".machine[data-machine]").size() == 3);
         screenshot("08-cluster-other-theme");
+    }
+
+    @Test
+    @Order(7)
+    void drainingAMachineFromItsCardMovesItsUnitsAway() throws Exception {
+        click("[data-nav='cluster']");
+        String victim = running().get("web@01.service").machineID();
+        String card = ".machine[data-machine='" + victim + "']";
+        click(card + " button[data-action='drain']");
+        live().until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+        assertThat(browser.findElement(By.id("confirm")).getText()).contains("Drain machine " + victim.substring(0, 8));
+        click("#confirm-ok");
+        live().until(() -> text(card).toLowerCase(Locale.ROOT).contains("draining"));
+        live().until(() -> all(card + " [data-unit]").isEmpty());
+        assertThat(running().values()).noneMatch(s -> s.machineID().equals(victim));
+        screenshot("09-drained");
+        click(card + " button[data-action='undrain']");
+        live().until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+        click("#confirm-ok");
+        live().until(() -> !text(card).toLowerCase(Locale.ROOT).contains("draining"));
     }
 }
