@@ -60,6 +60,12 @@ public final class FleetClient implements AutoCloseable {
     private record Response(String method, String path, int status, byte[] body) {
     }
 
+    /** How an agent's 503 says the store did not answer (ApiServer), as opposed to other reasons for 503. */
+    static final String STORE_UNAVAILABLE = "the cluster store is unavailable";
+
+    /** The pause before a request that met {@link #STORE_UNAVAILABLE} is sent again. */
+    static final long STORE_RETRY_PAUSE_MILLIS = 1_000;
+
     /**
      * A client of the API at {@code endpoint}.
      *
@@ -564,7 +570,27 @@ public final class FleetClient implements AutoCloseable {
         return q.toString();
     }
 
+    /**
+     * Sends one request. A {@code GET} or {@code PUT} (each says the whole of what it wants, so sending it twice
+     * is the same as once) that meets 503 because the cluster store did not answer, as it does while etcd elects
+     * a new leader, is sent once more after {@link #STORE_RETRY_PAUSE_MILLIS}; a second 503 is the caller's.
+     */
     private Response send(String method, String path, byte[] body) throws ApiException {
+        Response response = sendOnce(method, path, body);
+        if (response.status() == 503 && ("GET".equals(method) || "PUT".equals(method))
+                && new String(response.body(), StandardCharsets.UTF_8).contains(STORE_UNAVAILABLE)) {
+            try {
+                Thread.sleep(STORE_RETRY_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return response;
+            }
+            response = sendOnce(method, path, body);
+        }
+        return response;
+    }
+
+    private Response sendOnce(String method, String path, byte[] body) throws ApiException {
         HttpURLConnection c = null;
         try {
             c = open(method, path, timeoutMillis);
