@@ -452,7 +452,7 @@ public final class ScaleBenchmark {
         StoreResult etcd = results.stream().filter(r -> r.store().startsWith("etcd")).findFirst().orElse(results.getLast());
         double rate = etcd.stat(Run::placementsPerSecond).median();
         double converge = etcd.stat(Run::activeSeconds).median();
-        md.append(String.format(Locale.ROOT, "%nGoal (on etcd, %,d units): at least 10,000 placements/s: %,.0f/s, %s; "
+        md.append(String.format(Locale.ROOT, "%nResult: on etcd, %,d units: at least 10,000 placements/s: %,.0f/s, %s; "
                 + "every unit active in under 60 s: %.1f s, %s.%n", settings.units(), rate,
                 rate >= 10_000 ? "met" : "not met", converge,
                 converge < 60 && etcd.runs().stream().allMatch(Run::converged) ? "met" : "not met"));
