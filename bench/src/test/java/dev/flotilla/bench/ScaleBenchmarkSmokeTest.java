@@ -27,7 +27,7 @@ class ScaleBenchmarkSmokeTest {
         }
         Section section = ScaleBenchmark.section(settings, results);
         assertThat(section.name()).isEqualTo("scale");
-        assertThat(section.markdown()).contains("| embedded, in memory |", "| etcd, 1 member on loopback |", "Goal");
+        assertThat(section.markdown()).contains("| embedded, in memory |", "| etcd, 1 member on loopback |", "Result: on etcd, 500 units:");
         assertThat(section.charts()).extracting(Chart::id).containsExactly("timeline", "placements", "convergence");
     }
 
