@@ -172,7 +172,7 @@ public final class ScaleBenchmark {
             }
         }
         return new StoreResult("etcd, 1 member on loopback", "data on tmpfs; " + clients + " clients for the agents ("
-                + AGENTS_PER_ETCD_CLIENT + " agents each), 1 for the engines, 1 for the benchmark's writes and watch",
+                + "up to " + AGENTS_PER_ETCD_CLIENT + " agents each), 1 for the engines, 1 for the benchmark's writes and watch",
                 runs);
     }
 
